@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bisectability: build the kernel (and, where a patch touches them, the
+# selftests) at every commit of the series, in a scratch worktree so the
+# main build stays incremental.
+#
+# usage: build-each.sh KBUILD_WITH_CONFIG JOBS
+. "$(dirname "$0")/lib.sh"
+
+config=$1/.config
+jobs=${2:-$(nproc)}
+dir=$(scratch_tree bisect "$BASE_COMMIT")
+obj=$BUILD/bisect/kbuild
+cp "$config" "$obj/.config"
+for c in $(git -C "$TREE" rev-list --reverse "$BASE_COMMIT..$BRANCH"); do
+	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+	git -C "$dir" checkout -q --detach "$c"
+	make -s -C "$dir" O="$obj" olddefconfig >/dev/null
+	if ! make -s -C "$dir" O="$obj" -j"$jobs" CC="ccache gcc" bzImage > "$obj/build.log" 2>&1; then
+		tail -30 "$obj/build.log"
+		die "build fails at $(git -C "$TREE" log -1 --format='%h %s' "$c")"
+	fi
+	if grep -E ': (warning|error):' "$obj/build.log"; then
+		die "new compiler warnings at $subj"
+	fi
+	echo "build-each: ok  $(git -C "$TREE" log -1 --format='%h %s' "$c")"
+done

@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what the project needs from Debian's archive, and nothing twice.
+. "$(dirname "$0")/lib.sh"
+
+pkgs="build-essential gcc-multilib libc6-dev-i386 bc bison flex libelf-dev libssl-dev
+	cpio kmod rsync xz-utils file perl python3 git git-email ccache sparse
+	libcap-dev busybox-static qemu-system-x86
+	bochs bochsbios vgabios isolinux syslinux-common xorriso"
+
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+want_src="$BASE_PKG=$BASE_PKG_VERSION"
+have_src=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true)
+[ "$have_src" = "$BASE_PKG_VERSION" ] || missing="$missing $want_src"
+
+if [ -z "$missing" ]; then
+	echo "deps: all installed"
+	exit 0
+fi
+echo "deps: installing$missing"
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+	--allow-downgrades $missing

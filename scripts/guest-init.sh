@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the test initramfs. What it runs is chosen on the kernel
+# command line:
+#   ksft.mode=check  run_kselftest.sh with the arguments in ksft.args
+#   ksft.mode=demo   /extra/demo.sh (shows the series' features)
+#   ksft.mode=probe  print a marker and power off (accelerator probe)
+#   ksft.mode=shell  interactive shell on the console
+# ksft.args uses ',' for spaces ("-c,clone3,-t,x86:test_shadow_stack_64").
+# The host runner looks for "KSFT-DONE rc=N" to learn the result.
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# devtmpfs has no /dev/std* links: without them the kselftest runner's
+# ">> /dev/stdout" writes every test's output into a regular file.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+hostname ksft
+
+cmdline_param() {
+	for w in $(cat /proc/cmdline); do
+		case "$w" in
+		"$1"=*) echo "${w#*=}" ;;
+		esac
+	done
+}
+
+mode=$(cmdline_param ksft.mode)
+args=$(cmdline_param ksft.args | tr ',' ' ')
+
+finish() {
+	echo "KSFT-DMESG-BEGIN"
+	dmesg
+	echo "KSFT-DMESG-END"
+	echo "KSFT-DONE rc=$1"
+	# Let the console transmit what it still buffers before the power
+	# goes: a UART that keeps real baud-rate timing (Bochs) is seconds
+	# behind. stty re-applying the current settings waits for the output
+	# to drain (tcsetattr TCSADRAIN).
+	stty -F /dev/console "$(stty -F /dev/console -g)" 2>/dev/null
+	sync
+	poweroff -f
+}
+
+case "$mode" in
+check)
+	cd /kselftest
+	# shellcheck disable=SC2086
+	./run_kselftest.sh $args
+	finish $?
+	;;
+demo)
+	sh /extra/demo.sh
+	finish $?
+	;;
+probe)
+	finish 0
+	;;
+*)
+	echo "ksft: interactive shell; 'poweroff -f' to leave"
+	setsid cttyhack sh
+	poweroff -f
+	;;
+esac
