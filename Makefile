@@ -107,7 +107,9 @@ check:
 	$(MAKE) -s check-apply check-mirror checkpatch && \
 	$(MAKE) -s vm-check && \
 	$(MAKE) -s bochs-check && \
-	echo "check: all passed in $$(( $$(date +%s) - start )) s"
+	echo "check: all passed in $$(( $$(date +%s) - start )) s" && \
+	cat $(BUILD)/check.log.counts $(BUILD)/bochs.log.bochs.counts | \
+		awk '{ p += $$1; f += $$2; s += $$3 } END { printf "kselftest: %d passed, %d failed, %d skipped\n", p, f, s }'
 
 sparse: kernel
 	@scripts/sparse.sh $(KBUILD)

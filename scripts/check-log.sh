@@ -21,13 +21,17 @@ top_notok=$(grep -cE '^not ok [0-9]+ ' "$clean")
 sub_ok=$(grep -cE '^(# )+ok [0-9]+ ' "$clean")
 sub_skip=$(grep -cE '^(# )+ok [0-9]+ .*# SKIP' "$clean")
 sub_notok=$(grep -cE '^(# )+not ok [0-9]+ ' "$clean")
+# KUnit suites report on the console as KTAP, behind printk timestamps.
+kunit_ok=$(grep -cE '^\[ *[0-9.]+\] +ok [0-9]+ ' "$clean")
+kunit_notok=$(grep -cE '^\[ *[0-9.]+\] +not ok [0-9]+ ' "$clean")
 
 echo "$name: top-level: $((top_ok - top_skip)) ok, $top_skip skip, $top_notok not ok;" \
-	"subtests: $((sub_ok - sub_skip)) ok, $sub_skip skip, $sub_notok not ok"
+	"subtests: $((sub_ok - sub_skip)) ok, $sub_skip skip, $sub_notok not ok;" \
+	"kunit: $kunit_ok ok, $kunit_notok not ok"
 
-if [ "$((top_notok + sub_notok))" -ne 0 ]; then
+if [ "$((top_notok + sub_notok + kunit_notok))" -ne 0 ]; then
 	echo "$name: FAIL: failing tests:"
-	grep -E '^(# )*not ok [0-9]+ ' "$clean" | sed 's/^/    /'
+	grep -E '^((# )*|\[ *[0-9.]+\] +)not ok [0-9]+ ' "$clean" | sed 's/^/    /'
 	fail=1
 fi
 
@@ -47,4 +51,5 @@ fi
 total_fail=$((top_notok))
 [ "$fail" -ne 0 ] && [ "$total_fail" -eq 0 ] && total_fail=1
 echo "$name: $((top_ok - top_skip)) passed, $total_fail failed, $top_skip skipped"
+echo "$((top_ok - top_skip)) $total_fail $top_skip" > "$log.counts"
 exit $fail

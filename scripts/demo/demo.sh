@@ -16,6 +16,15 @@ grep -o 'user_shstk' /proc/cpuinfo | head -1 | sed 's/^/cpu flag: /' ||
 section "clone3(): size contract and E2BIG-aware selftest"
 (cd $ksft/clone3 && ./clone3) | grep -E '^(ok|not ok|# Totals)' || rc=1
 
+section "clone3(): what this kernel accepts (CLONE_ARGS_CHECK_FIELDS, no task created)"
+$ksft/clone3/clone3_discover || rc=1
+
+section "clone3(): shadow_stack_size"
+(cd $ksft/clone3 && ./clone3_shadow_stack) | grep -E '^(ok|not ok|# SKIP|#.*unavailable|# Totals)' | head -12
+
+section "rseq: populated size of this thread's (glibc's) registration, via RSEQ_FLAG_QUERY"
+(cd $ksft/rseq && ./basic_test) || rc=1
+
 section "x86 shadow stack selftest"
 (cd $ksft/x86 && ./test_shadow_stack_64; echo "exit status $?")
 

@@ -28,7 +28,12 @@ enum test_mode {
 	CLONE3_ARGS_INVAL_EXIT_SIGNAL_NEG,
 	CLONE3_ARGS_INVAL_EXIT_SIGNAL_CSIG,
 	CLONE3_ARGS_INVAL_EXIT_SIGNAL_NSIG,
+	CLONE3_ARGS_ZERO_TAIL,
+	CLONE3_ARGS_LAST_BYTE_SET,
 };
+
+/* Large enough for every size tested, up to a page and a bit */
+#define CLONE3_ARGS_BUF_SIZE (2 * 65536)
 
 static int call_clone3(uint64_t flags, size_t size, enum test_mode test_mode)
 {
@@ -37,9 +42,9 @@ static int call_clone3(uint64_t flags, size_t size, enum test_mode test_mode)
 		.exit_signal = SIGCHLD,
 	};
 
-	struct clone_args_extended {
+	static union {
 		struct __clone_args args;
-		__aligned_u64 excess_space[2];
+		__aligned_u64 excess_space[CLONE3_ARGS_BUF_SIZE / 8];
 	} args_ext;
 
 	pid_t pid = -1;
@@ -47,7 +52,7 @@ static int call_clone3(uint64_t flags, size_t size, enum test_mode test_mode)
 
 	memset(&args_ext, 0, sizeof(args_ext));
 	if (size > sizeof(struct __clone_args))
-		args_ext.excess_space[1] = 1;
+		args_ext.excess_space[sizeof(struct __clone_args) / 8 + 1] = 1;
 
 	if (size == 0)
 		size = sizeof(struct __clone_args);
@@ -75,9 +80,20 @@ static int call_clone3(uint64_t flags, size_t size, enum test_mode test_mode)
 	case CLONE3_ARGS_INVAL_EXIT_SIGNAL_NSIG:
 		args.exit_signal = 0x00000000000000f0ULL;
 		break;
+	case CLONE3_ARGS_ZERO_TAIL:
+	case CLONE3_ARGS_LAST_BYTE_SET:
+		break;
 	}
 
 	memcpy(&args_ext.args, &args, sizeof(struct __clone_args));
+
+	/* Nothing, or only the last byte, set past struct __clone_args */
+	if (test_mode == CLONE3_ARGS_ZERO_TAIL ||
+	    test_mode == CLONE3_ARGS_LAST_BYTE_SET)
+		memset((char *)&args_ext + sizeof(struct __clone_args), 0,
+		       sizeof(args_ext) - sizeof(struct __clone_args));
+	if (test_mode == CLONE3_ARGS_LAST_BYTE_SET)
+		((char *)&args_ext)[size - 1] = 1;
 
 	pid = sys_clone3((struct __clone_args *)&args_ext, size);
 	if (pid < 0) {
@@ -137,6 +153,11 @@ static bool no_timenamespace(void)
 static size_t page_size_plus_8(void)
 {
 	return getpagesize() + 8;
+}
+
+static size_t page_size(void)
+{
+	return getpagesize();
 }
 
 struct test {
@@ -286,6 +307,90 @@ static const struct test tests[] = {
 		.flags = SIGCHLD,
 		.size = 0,
 		.expected = -EINVAL,
+		.test_mode = CLONE3_ARGS_NO_TEST,
+	},
+	{
+		.name = "CLONE_ARGS_SIZE_VER0 - 1",
+		.size = CLONE_ARGS_SIZE_VER0 - 1,
+		.expected = -EINVAL,
+		.test_mode = CLONE3_ARGS_NO_TEST,
+	},
+	{
+		.name = "CLONE_ARGS_SIZE_VER0 + 4",
+		.size = CLONE_ARGS_SIZE_VER0 + 4,
+		.expected = 0,
+		.test_mode = CLONE3_ARGS_NO_TEST,
+	},
+	{
+		.name = "CLONE_ARGS_SIZE_VER0 + 8",
+		.size = CLONE_ARGS_SIZE_VER0 + 8,
+		.expected = 0,
+		.test_mode = CLONE3_ARGS_NO_TEST,
+	},
+	{
+		.name = "CLONE_ARGS_SIZE_VER1",
+		.size = CLONE_ARGS_SIZE_VER1,
+		.expected = 0,
+		.test_mode = CLONE3_ARGS_NO_TEST,
+	},
+	{
+		.name = "CLONE_ARGS_SIZE_VER1 + 4",
+		.size = CLONE_ARGS_SIZE_VER1 + 4,
+		.expected = 0,
+		.test_mode = CLONE3_ARGS_NO_TEST,
+	},
+	{
+		.name = "CLONE_ARGS_SIZE_VER2",
+		.size = CLONE_ARGS_SIZE_VER2,
+		.expected = 0,
+		.test_mode = CLONE3_ARGS_NO_TEST,
+	},
+	{
+		.name = "CLONE_ARGS_SIZE_VER2 + 4",
+		.size = CLONE_ARGS_SIZE_VER2 + 4,
+		.expected = 0,
+		.test_mode = CLONE3_ARGS_NO_TEST,
+	},
+	{
+		.name = "CLONE_ARGS_SIZE_VER3",
+		.size = CLONE_ARGS_SIZE_VER3,
+		.expected = 0,
+		.test_mode = CLONE3_ARGS_NO_TEST,
+	},
+	{
+		.name = "CLONE_ARGS_SIZE_VER3 + 4",
+		.size = CLONE_ARGS_SIZE_VER3 + 4,
+		.expected = 0,
+		.test_mode = CLONE3_ARGS_NO_TEST,
+	},
+	{
+		.name = "Zeroed arguments of page size",
+		.size_function = page_size,
+		.expected = 0,
+		.test_mode = CLONE3_ARGS_ZERO_TAIL,
+	},
+	{
+		.name = "Non-zero byte right after CLONE_ARGS_SIZE_VER3",
+		.size = CLONE_ARGS_SIZE_VER3 + 1,
+		.expected = -E2BIG,
+		.test_mode = CLONE3_ARGS_LAST_BYTE_SET,
+	},
+	{
+		.name = "Non-zero byte at CLONE_ARGS_SIZE_VER3 + 8",
+		.size = CLONE_ARGS_SIZE_VER3 + 8,
+		.expected = -E2BIG,
+		.test_mode = CLONE3_ARGS_LAST_BYTE_SET,
+	},
+	{
+		.name = "Non-zero last byte of page size arguments",
+		.size_function = page_size,
+		.expected = -E2BIG,
+		.test_mode = CLONE3_ARGS_LAST_BYTE_SET,
+	},
+	{
+		.name = "CLONE_ARGS_CHECK_FIELDS creates no task",
+		.size = CLONE_ARGS_CHECK_FIELDS | CLONE_ARGS_SIZE_VER3,
+		.expected = -E2BIG,
 		.test_mode = CLONE3_ARGS_NO_TEST,
 	},
 };
