@@ -32,7 +32,7 @@ VM_TIMEOUT ?= 2400
 KMAKE = $(MAKE) -s -C $(TREE) O=$(KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" HOSTCC="ccache gcc"
 
 .PHONY: all deps tree export check-apply check-mirror checkpatch config kernel \
-	headers selftests initramfs demo qemu vm-check bochs-check check sparse send-email \
+	headers selftests initramfs demo bench qemu vm-check bochs-check check sparse send-email \
 	build-each clean distclean
 
 all: demo
@@ -82,6 +82,11 @@ demo: kernel initramfs
 	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode demo \
 		--log $(BUILD)/demo.log --timeout 600
 	@scripts/check-log.sh $(BUILD)/demo.log demo >/dev/null
+
+# Benchmarks (not timed tests): each compares two variants in one boot.
+bench: kernel initramfs
+	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode bench \
+		--log $(BUILD)/bench.log --timeout 1800
 
 # Interactive boot of the same image (leave with "poweroff -f").
 qemu: kernel initramfs

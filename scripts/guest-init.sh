@@ -5,6 +5,7 @@
 # command line:
 #   ksft.mode=check  run_kselftest.sh with the arguments in ksft.args
 #   ksft.mode=demo   /extra/demo.sh (shows the series' features)
+#   ksft.mode=bench  /extra/bench.sh (the series' benchmarks)
 #   ksft.mode=probe  print a marker and power off (accelerator probe)
 #   ksft.mode=shell  interactive shell on the console
 # ksft.args uses ',' for spaces ("-c,clone3,-t,x86:test_shadow_stack_64").
@@ -58,8 +59,8 @@ check)
 	./run_kselftest.sh $args
 	finish $?
 	;;
-demo)
-	sh /extra/demo.sh
+demo|bench)
+	sh "/extra/$mode.sh"
 	finish $?
 	;;
 probe)
