@@ -11,7 +11,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 TOP := $(abspath .)
-BASE_DIRNAME := linux-source-6.12
+include scripts/base.conf
 BUILD ?= $(TOP)/build
 TREE := $(BUILD)/$(BASE_DIRNAME)
 KBUILD := $(BUILD)/kbuild

@@ -49,8 +49,7 @@ copy_libs() {
 		cp -L "$lib" "$stage$lib"
 	done
 }
-copy_libs
-copy_libs	# libraries of libraries
+copy_libs	# ldd lists libraries of libraries too
 
 install -m 0755 "$here/guest-init.sh" "$stage/init"
 echo "root:x:0:0:root:/root:/bin/sh" > "$stage/etc/passwd"
