@@ -22,8 +22,8 @@ JOBS ?= $(shell nproc)
 export BUILD TREE
 
 # kselftest directories built into the test image, and what make check runs.
-KSFT_TARGETS := clone3 rseq x86
-KSFT_RUN := -c clone3 -c rseq -t x86:test_shadow_stack_64
+KSFT_TARGETS := clone3 rseq x86 dynamic_stack
+KSFT_RUN := -c clone3 -c rseq -c dynamic_stack -t x86:test_shadow_stack_64
 # Left out of the installed list: rseq's run_param_test.sh stress matrix
 # takes well over an hour under TCG; param_test and its variants still run.
 KSFT_EXCLUDE := rseq:run_param_test.sh
@@ -32,7 +32,7 @@ VM_TIMEOUT ?= 2400
 KMAKE = $(MAKE) -s -C $(TREE) O=$(KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" HOSTCC="ccache gcc"
 
 .PHONY: all deps tree export check-apply check-mirror checkpatch config kernel \
-	headers selftests initramfs demo bench qemu vm-check bochs-check check sparse send-email \
+	headers selftests initramfs demo bench bench-dstack qemu vm-check overflow-check bochs-check check sparse send-email \
 	build-each clean distclean
 
 all: demo
@@ -97,6 +97,23 @@ vm-check: kernel initramfs
 		--args "$(KSFT_RUN)" --log $(BUILD)/check.log --timeout $(VM_TIMEOUT) || true
 	@scripts/check-log.sh $(BUILD)/check.log "qemu kselftest"
 
+# Dynamic kernel stacks: the same kernel booted with dynamic_stack=off and
+# =on, dynamic_stack_bench in each, one table (Documentation/mm/dynamic-stack.rst).
+bench-dstack: kernel initramfs
+	@for m in off on; do \
+		scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode dstack-bench \
+			--append "dynamic_stack=$$m" --log $(BUILD)/bench-dstack-$$m.log \
+			--timeout 1800 >/dev/null || exit 1; \
+	done
+	@scripts/dstack-table.sh $(BUILD)/bench-dstack-off.log $(BUILD)/bench-dstack-on.log
+
+# A boot of its own that overflows a kernel stack on purpose: it must die
+# with the stack overflow report (dynamic stacks keep the guard page).
+overflow-check: kernel initramfs
+	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode overflow \
+		--log $(BUILD)/overflow.log --timeout 600 >/dev/null || true
+	@scripts/check-overflow.sh $(BUILD)/overflow.log
+
 # Bochs "tigerlake" enumerates CET but no CET_USER xstate: the kernel must
 # refuse user shadow stacks there, and the shadow-stack tests must SKIP.
 BOCHS_RUN := -t clone3:clone3_shadow_stack -t x86:test_shadow_stack_64
@@ -111,6 +128,7 @@ check:
 	@start=$$(date +%s); \
 	$(MAKE) -s check-apply check-mirror checkpatch && \
 	$(MAKE) -s vm-check && \
+	$(MAKE) -s overflow-check && \
 	$(MAKE) -s bochs-check && \
 	echo "check: all passed in $$(( $$(date +%s) - start )) s" && \
 	cat $(BUILD)/check.log.counts $(BUILD)/bochs.log.bochs.counts | \

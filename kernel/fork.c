@@ -30,6 +30,7 @@
 #include <linux/unistd.h>
 #include <linux/module.h>
 #include <linux/vmalloc.h>
+#include <linux/dynamic_stack.h>
 #include <linux/completion.h>
 #include <linux/personality.h>
 #include <linux/mempolicy.h>
@@ -212,6 +213,14 @@ struct vm_stack {
 	struct vm_struct *stack_vm_area;
 };
 
+static void free_vm_stack(struct vm_struct *vm)
+{
+	if (is_dynamic_stack(vm))
+		dynamic_stack_free(vm);
+	else
+		vfree(vm->addr);
+}
+
 static bool try_release_thread_stack_to_cache(struct vm_struct *vm)
 {
 	unsigned int i;
@@ -219,8 +228,10 @@ static bool try_release_thread_stack_to_cache(struct vm_struct *vm)
 	for (i = 0; i < NR_CACHED_STACKS; i++) {
 		struct vm_struct *tmp = NULL;
 
-		if (this_cpu_try_cmpxchg(cached_stacks[i], &tmp, vm))
+		if (this_cpu_try_cmpxchg(cached_stacks[i], &tmp, vm)) {
+			dynamic_stack_cache_account(vm, 1);
 			return true;
+		}
 	}
 	return false;
 }
@@ -228,16 +239,18 @@ static bool try_release_thread_stack_to_cache(struct vm_struct *vm)
 static void thread_stack_free_rcu(struct rcu_head *rh)
 {
 	struct vm_stack *vm_stack = container_of(rh, struct vm_stack, rcu);
+	struct vm_struct *vm = vm_stack->stack_vm_area;
 
-	if (try_release_thread_stack_to_cache(vm_stack->stack_vm_area))
+	if (try_release_thread_stack_to_cache(vm))
 		return;
 
-	vfree(vm_stack);
+	free_vm_stack(vm);
 }
 
 static void thread_stack_delayed_free(struct task_struct *tsk)
 {
-	struct vm_stack *vm_stack = tsk->stack;
+	/* The top page is populated even when the stack is dynamic. */
+	struct vm_stack *vm_stack = tsk->stack + THREAD_SIZE - sizeof(*vm_stack);
 
 	vm_stack->stack_vm_area = tsk->stack_vm_area;
 	call_rcu(&vm_stack->rcu, thread_stack_free_rcu);
@@ -254,7 +267,8 @@ static int free_vm_stack_cache(unsigned int cpu)
 		if (!vm_stack)
 			continue;
 
-		vfree(vm_stack->addr);
+		dynamic_stack_cache_account(vm_stack, -1);
+		free_vm_stack(vm_stack);
 		cached_vm_stacks[i] = NULL;
 	}
 
@@ -267,9 +281,12 @@ static int memcg_charge_kernel_stack(struct vm_struct *vm)
 	int ret;
 	int nr_charged = 0;
 
-	BUG_ON(vm->nr_pages != THREAD_SIZE / PAGE_SIZE);
+	if (WARN_ON_ONCE(!is_dynamic_stack(vm) &&
+			 vm->nr_pages != THREAD_SIZE / PAGE_SIZE))
+		return -EINVAL;
 
-	for (i = 0; i < THREAD_SIZE / PAGE_SIZE; i++) {
+	/* A dynamic stack's pages added by a fault are not charged. */
+	for (i = 0; i < vm->nr_pages; i++) {
 		ret = memcg_kmem_charge_page(vm->pages[i], GFP_KERNEL, 0);
 		if (ret)
 			goto err;
@@ -296,16 +313,21 @@ static int alloc_thread_stack_node(struct task_struct *tsk, int node)
 		if (!s)
 			continue;
 
+		dynamic_stack_cache_account(s, -1);
+
 		/* Reset stack metadata. */
 		kasan_unpoison_range(s->addr, THREAD_SIZE);
 
 		stack = kasan_reset_tag(s->addr);
 
 		/* Clear stale pointers from reused stack. */
-		memset(stack, 0, THREAD_SIZE);
+		if (is_dynamic_stack(s))
+			dynamic_stack_clear(s);
+		else
+			memset(stack, 0, THREAD_SIZE);
 
 		if (memcg_charge_kernel_stack(s)) {
-			vfree(s->addr);
+			free_vm_stack(s);
 			return -ENOMEM;
 		}
 
@@ -314,22 +336,29 @@ static int alloc_thread_stack_node(struct task_struct *tsk, int node)
 		return 0;
 	}
 
-	/*
-	 * Allocated stacks are cached and later reused by new threads,
-	 * so memcg accounting is performed manually on assigning/releasing
-	 * stacks to tasks. Drop __GFP_ACCOUNT.
-	 */
-	stack = __vmalloc_node_range(THREAD_SIZE, THREAD_ALIGN,
-				     VMALLOC_START, VMALLOC_END,
-				     THREADINFO_GFP & ~__GFP_ACCOUNT,
-				     PAGE_KERNEL,
-				     0, node, __builtin_return_address(0));
-	if (!stack)
-		return -ENOMEM;
+	if (dynamic_stack_enabled()) {
+		vm = dynamic_stack_alloc(node);
+		if (!vm)
+			return -ENOMEM;
+		stack = vm->addr;
+	} else {
+		/*
+		 * Allocated stacks are cached and later reused by new threads,
+		 * so memcg accounting is performed manually on assigning/releasing
+		 * stacks to tasks. Drop __GFP_ACCOUNT.
+		 */
+		stack = __vmalloc_node_range(THREAD_SIZE, THREAD_ALIGN,
+					     VMALLOC_START, VMALLOC_END,
+					     THREADINFO_GFP & ~__GFP_ACCOUNT,
+					     PAGE_KERNEL,
+					     0, node, __builtin_return_address(0));
+		if (!stack)
+			return -ENOMEM;
+		vm = find_vm_area(stack);
+	}
 
-	vm = find_vm_area(stack);
 	if (memcg_charge_kernel_stack(vm)) {
-		vfree(stack);
+		free_vm_stack(vm);
 		return -ENOMEM;
 	}
 	/*
@@ -550,7 +579,7 @@ static void account_kernel_stack(struct task_struct *tsk, int account)
 		struct vm_struct *vm = task_stack_vm_area(tsk);
 		int i;
 
-		for (i = 0; i < THREAD_SIZE / PAGE_SIZE; i++)
+		for (i = 0; i < vm->nr_pages; i++)
 			mod_lruvec_page_state(vm->pages[i], NR_KERNEL_STACK_KB,
 					      account * (PAGE_SIZE / 1024));
 	} else {
@@ -571,7 +600,7 @@ void exit_task_stack_account(struct task_struct *tsk)
 		int i;
 
 		vm = task_stack_vm_area(tsk);
-		for (i = 0; i < THREAD_SIZE / PAGE_SIZE; i++)
+		for (i = 0; i < vm->nr_pages; i++)
 			memcg_kmem_uncharge_page(vm->pages[i], 0);
 	}
 }
@@ -1117,6 +1146,10 @@ int __weak arch_dup_task_struct(struct task_struct *dst,
 void set_task_stack_end_magic(struct task_struct *tsk)
 {
 	unsigned long *stackend;
+
+	/* A dynamic stack gets it when its bottom page is populated. */
+	if (!dynamic_stack_end_present(tsk))
+		return;
 
 	stackend = end_of_stack(tsk);
 	*stackend = STACK_END_MAGIC;	/* for overflow detection */

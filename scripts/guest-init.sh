@@ -6,7 +6,9 @@
 #   ksft.mode=check  run_kselftest.sh with the arguments in ksft.args
 #   ksft.mode=demo   /extra/demo.sh (shows the series' features)
 #   ksft.mode=bench  /extra/bench.sh (the series' benchmarks)
+#   ksft.mode=dstack-bench  /extra/dstack-bench.sh (make bench-dstack)
 #   ksft.mode=probe  print a marker and power off (accelerator probe)
+#   ksft.mode=overflow  overflow a kernel stack on purpose (must panic)
 #   ksft.mode=shell  interactive shell on the console
 # ksft.args uses ',' for spaces ("-c,clone3,-t,x86:test_shadow_stack_64").
 # The host runner looks for "KSFT-DONE rc=N" to learn the result.
@@ -59,12 +61,19 @@ check)
 	./run_kselftest.sh $args
 	finish $?
 	;;
-demo|bench)
+demo|bench|dstack-bench)
 	sh "/extra/$mode.sh"
 	finish $?
 	;;
 probe)
 	finish 0
+	;;
+overflow)
+	# Overflow a kernel stack into its guard page on purpose: the kernel
+	# must report it and die, so reaching the next line is a failure.
+	mount -t debugfs none /sys/kernel/debug
+	echo 1 > /sys/kernel/debug/test_dynamic_stack/overflow
+	finish 1
 	;;
 *)
 	echo "ksft: interactive shell; 'poweroff -f' to leave"

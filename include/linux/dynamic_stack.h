@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Dynamic kernel stacks: thread stacks whose pages are populated on first
+ * touch from a per-CPU page pool.  See Documentation/mm/dynamic-stack.rst.
+ */
+#ifndef _LINUX_DYNAMIC_STACK_H
+#define _LINUX_DYNAMIC_STACK_H
+
+#include <linux/jump_label.h>
+#include <linux/types.h>
+
+struct task_struct;
+struct vm_struct;
+
+#ifdef CONFIG_DYNAMIC_STACK
+
+/* Pages of a thread stack, and how many of them are populated at fork. */
+#define DYNAMIC_STACK_PAGES		(THREAD_SIZE >> PAGE_SHIFT)
+#define DYNAMIC_STACK_INIT_PAGES	1
+/* Enough for two tasks to grow their whole stack between two refills. */
+#define DYNAMIC_STACK_POOL_PAGES	\
+	(2 * (DYNAMIC_STACK_PAGES - DYNAMIC_STACK_INIT_PAGES))
+
+DECLARE_STATIC_KEY_FALSE(dynamic_stack_key);
+
+static __always_inline bool dynamic_stack_enabled(void)
+{
+	return static_branch_unlikely(&dynamic_stack_key);
+}
+
+bool dynamic_stack_wanted(void);
+void dynamic_stack_arch_ready(void);
+void dynamic_stack_arch_disable(const char *reason);
+
+struct vm_struct *dynamic_stack_alloc(int node);
+void dynamic_stack_free(struct vm_struct *vm);
+bool is_dynamic_stack(const struct vm_struct *vm);
+void dynamic_stack_clear(struct vm_struct *vm);
+void dynamic_stack_cache_account(struct vm_struct *vm, int sign);
+
+int dynamic_stack_fault(unsigned long address);
+void __dynamic_stack_sched_in(void);
+
+unsigned int dynamic_stack_populated(struct task_struct *tsk);
+unsigned long *dynamic_stack_lowest_word(struct task_struct *tsk);
+bool dynamic_stack_end_present(struct task_struct *tsk);
+
+/* For leak checks: see dynamic_stack_get_counts(). */
+struct dynamic_stack_counts {
+	long owned;
+	long cached;
+	long pool;
+};
+
+void dynamic_stack_get_counts(struct dynamic_stack_counts *counts);
+unsigned int dynamic_stack_pool_free(int cpu);
+
+/*
+ * Called with preemption disabled when a task starts or resumes running
+ * on a CPU: see the exhaustion policy in dynamic_stack.c.
+ */
+static __always_inline void dynamic_stack_sched_in(void)
+{
+	if (dynamic_stack_enabled())
+		__dynamic_stack_sched_in();
+}
+
+#else /* !CONFIG_DYNAMIC_STACK */
+
+static inline bool dynamic_stack_enabled(void) { return false; }
+static inline bool is_dynamic_stack(const struct vm_struct *vm) { return false; }
+static inline struct vm_struct *dynamic_stack_alloc(int node) { return NULL; }
+static inline void dynamic_stack_free(struct vm_struct *vm) { }
+static inline void dynamic_stack_clear(struct vm_struct *vm) { }
+static inline void dynamic_stack_cache_account(struct vm_struct *vm, int sign) { }
+static inline int dynamic_stack_fault(unsigned long address) { return 0; }
+static inline void dynamic_stack_sched_in(void) { }
+static inline bool dynamic_stack_end_present(struct task_struct *tsk)
+{
+	return true;
+}
+
+#endif /* CONFIG_DYNAMIC_STACK */
+
+#endif /* _LINUX_DYNAMIC_STACK_H */

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-kernel tests for dynamic kernel stacks, run through debugfs by
+ * tools/testing/selftests/dynamic_stack:
+ *
+ *  run    write a test name ("kthread", "irq", "preempt", "refill"); the
+ *         write succeeds if the test passed, details go to the kernel log
+ *  deep   write N: the writing thread uses its kernel stack down to N bytes
+ *         below the top, touching every page on the way
+ *  audit  read page counts; "leaked" must be 0 on a quiet system
+ *  overflow  write anything: the writing thread overflows its stack into
+ *         the guard page on purpose, which must be reported as a stack
+ *         overflow (for a boot of its own: the kernel dies)
+ *
+ * See Documentation/mm/dynamic-stack.rst.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/dynamic_stack.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/init.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+/* Stay this far above the bottom of the stack: room for calls and entries. */
+#define DEEP_RESERVE	2048
+#define DEEP_MAX	(THREAD_SIZE - DEEP_RESERVE)
+#define DEEP_FRAME	256
+#define GROW_THREADS	4
+
+static unsigned long stack_depth(void)
+{
+	return (unsigned long)task_stack_page(current) + THREAD_SIZE -
+	       current_stack_pointer;
+}
+
+/* Recurse until the stack is @depth bytes deep; each frame touches itself. */
+static noinline int use_stack(unsigned long depth)
+{
+	char frame[DEEP_FRAME];
+	int ret = 0;
+
+	frame[0] = 1;
+	frame[DEEP_FRAME - 1] = 1;
+	barrier_data(frame);
+	if (stack_depth() < depth)
+		ret = use_stack(depth);
+	/* Keep the frame live across the call: no tail call. */
+	return ret + frame[0] - 1;
+}
+
+/* Pages from the top of the stack that a depth of @depth bytes touches. */
+static unsigned int pages_for(unsigned long depth)
+{
+	return DIV_ROUND_UP(depth, PAGE_SIZE);
+}
+
+/*
+ * Grow the current stack page by page, checking at each step that the
+ * pages above the deepest point are populated, and at the end that the
+ * stack is whole and its end marker is in place.
+ */
+static int grow_in_steps(const char *who, bool yield)
+{
+	unsigned int before = dynamic_stack_populated(current);
+	unsigned long depth;
+
+	if (before < DYNAMIC_STACK_INIT_PAGES) {
+		pr_err("%s: %u pages populated at start\n", who, before);
+		return -EINVAL;
+	}
+
+	for (depth = PAGE_SIZE / 2; depth <= DEEP_MAX; depth += PAGE_SIZE / 2) {
+		unsigned int now;
+
+		use_stack(depth);
+		now = dynamic_stack_populated(current);
+		if (now < pages_for(depth)) {
+			pr_err("%s: depth %lu: %u pages populated, want >= %u\n",
+			       who, depth, now, pages_for(depth));
+			return -EINVAL;
+		}
+		if (yield)
+			cond_resched();
+	}
+
+	if (dynamic_stack_populated(current) != DYNAMIC_STACK_PAGES ||
+	    task_stack_end_corrupted(current)) {
+		pr_err("%s: %u pages populated at the end, end marker %s\n",
+		       who, dynamic_stack_populated(current),
+		       task_stack_end_corrupted(current) ? "bad" : "ok");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+struct grow_arg {
+	const char *who;
+	bool yield;
+	struct completion *start;
+	int result;
+	struct completion done;
+};
+
+static int grow_thread(void *data)
+{
+	struct grow_arg *arg = data;
+
+	if (arg->start)
+		wait_for_completion(arg->start);
+	arg->result = grow_in_steps(arg->who, arg->yield);
+	complete(&arg->done);
+	return 0;
+}
+
+/* Run grow_in_steps() in @n new kernel threads on @cpu (or any CPU if < 0). */
+static int run_growers(const char *who, unsigned int n, int cpu, bool yield)
+{
+	struct grow_arg args[GROW_THREADS];
+	DECLARE_COMPLETION_ONSTACK(start);
+	unsigned int i, started = 0;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		struct task_struct *t;
+
+		args[i] = (struct grow_arg){ .who = who, .yield = yield,
+					     .start = &start };
+		init_completion(&args[i].done);
+		t = kthread_create(grow_thread, &args[i], "dstack_%s/%u", who, i);
+		if (IS_ERR(t)) {
+			ret = PTR_ERR(t);
+			break;
+		}
+		if (cpu >= 0)
+			kthread_bind(t, cpu);
+		wake_up_process(t);
+		started++;
+	}
+
+	complete_all(&start);
+	for (i = 0; i < started; i++) {
+		wait_for_completion(&args[i].done);
+		if (!ret)
+			ret = args[i].result;
+	}
+	return ret;
+}
+
+static int test_kthread(void)
+{
+	return run_growers("kthread", 1, -1, false);
+}
+
+static atomic_t timer_fires;
+
+static enum hrtimer_restart irq_timer_fn(struct hrtimer *timer)
+{
+	atomic_inc(&timer_fires);
+	hrtimer_forward_now(timer, ns_to_ktime(20 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+/* Grow stacks while a 20 us timer interrupts the CPU they grow on. */
+static int test_irq(void)
+{
+	struct hrtimer timer;
+	int cpu, i, ret = 0;
+
+	cpu = get_cpu();
+	atomic_set(&timer_fires, 0);
+	hrtimer_init(&timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	timer.function = irq_timer_fn;
+	hrtimer_start(&timer, ns_to_ktime(20 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	put_cpu();
+
+	for (i = 0; i < 8 && !ret; i++)
+		ret = run_growers("irq", 1, cpu, false);
+
+	hrtimer_cancel(&timer);
+	if (!ret && !atomic_read(&timer_fires)) {
+		pr_err("irq: the timer never fired\n");
+		ret = -EINVAL;
+	}
+	pr_info("irq: %d timer interrupts during the test\n",
+		atomic_read(&timer_fires));
+	return ret;
+}
+
+/* Several threads on one CPU grow in turns, rescheduling between steps. */
+static int test_preempt(void)
+{
+	return run_growers("preempt", GROW_THREADS, raw_smp_processor_id(), true);
+}
+
+static int refill_thread(void *data)
+{
+	struct grow_arg *arg = data;
+	int cpu = raw_smp_processor_id();
+	int i;
+
+	arg->result = grow_in_steps("refill", false);
+	/* Every switch back to this thread checks and refills the pool. */
+	for (i = 0; i < 50 && !arg->result; i++) {
+		if (dynamic_stack_pool_free(cpu) == DYNAMIC_STACK_POOL_PAGES)
+			break;
+		msleep(20);
+	}
+	if (!arg->result && dynamic_stack_pool_free(cpu) != DYNAMIC_STACK_POOL_PAGES) {
+		pr_err("refill: pool of CPU %d holds %u of %lu pages after 1 s\n",
+		       cpu, dynamic_stack_pool_free(cpu), DYNAMIC_STACK_POOL_PAGES);
+		arg->result = -EINVAL;
+	}
+	complete(&arg->done);
+	return 0;
+}
+
+static int test_refill(void)
+{
+	struct grow_arg arg = { .who = "refill" };
+	struct task_struct *t;
+
+	init_completion(&arg.done);
+	t = kthread_create(refill_thread, &arg, "dstack_refill");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	kthread_bind(t, raw_smp_processor_id());
+	wake_up_process(t);
+	wait_for_completion(&arg.done);
+	return arg.result;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} tests[] = {
+	{ "kthread", test_kthread },
+	{ "irq", test_irq },
+	{ "preempt", test_preempt },
+	{ "refill", test_refill },
+};
+
+static ssize_t run_write(struct file *file, const char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	char name[16];
+	unsigned int i;
+	int ret;
+
+	if (!dynamic_stack_enabled())
+		return -EOPNOTSUPP;
+	if (count >= sizeof(name))
+		return -EINVAL;
+	if (copy_from_user(name, ubuf, count))
+		return -EFAULT;
+	name[count] = '\0';
+	strim(name);
+
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		if (strcmp(name, tests[i].name))
+			continue;
+		ret = tests[i].fn();
+		pr_info("%s: %s\n", name, ret ? "FAIL" : "ok");
+		return ret ? ret : count;
+	}
+	return -EINVAL;
+}
+
+static const struct file_operations run_fops = {
+	.write = run_write,
+	.llseek = noop_llseek,
+};
+
+static ssize_t deep_write(struct file *file, const char __user *ubuf,
+			  size_t count, loff_t *ppos)
+{
+	unsigned long depth;
+	int ret;
+
+	ret = kstrtoul_from_user(ubuf, count, 0, &depth);
+	if (ret)
+		return ret;
+	if (!depth || depth > DEEP_MAX)
+		return -EINVAL;
+
+	use_stack(depth);
+	return count;
+}
+
+static const struct file_operations deep_fops = {
+	.write = deep_write,
+	.llseek = noop_llseek,
+};
+
+static ssize_t overflow_write(struct file *file, const char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	pr_emerg("overflowing the kernel stack of %s/%d on purpose\n",
+		 current->comm, task_pid_nr(current));
+	use_stack(THREAD_SIZE + PAGE_SIZE);
+	pr_err("the stack overflow went unnoticed\n");
+	return -EIO;
+}
+
+static const struct file_operations overflow_fops = {
+	.write = overflow_write,
+	.llseek = noop_llseek,
+};
+
+static int audit_show(struct seq_file *m, void *v)
+{
+	struct dynamic_stack_counts counts;
+	struct task_struct *g, *t;
+	long live = 0;
+
+	dynamic_stack_get_counts(&counts);
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		struct vm_struct *vm;
+
+		if (!try_get_task_stack(t))
+			continue;
+		vm = t->stack_vm_area;
+		if (vm && is_dynamic_stack(vm))
+			live += READ_ONCE(vm->nr_pages);
+		put_task_stack(t);
+	}
+	rcu_read_unlock();
+
+	seq_printf(m, "owned %ld\nlive %ld\ncached %ld\npool %ld\nleaked %ld\n",
+		   counts.owned, live, counts.cached, counts.pool,
+		   counts.owned - live - counts.cached - counts.pool);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(audit);
+
+static int __init test_dynamic_stack_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("test_dynamic_stack", NULL);
+
+	debugfs_create_file("run", 0200, dir, NULL, &run_fops);
+	debugfs_create_file("deep", 0200, dir, NULL, &deep_fops);
+	debugfs_create_file("audit", 0400, dir, NULL, &audit_fops);
+	debugfs_create_file("overflow", 0200, dir, NULL, &overflow_fops);
+	return 0;
+}
+late_initcall(test_dynamic_stack_init);

@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Dynamic kernel stacks.
+ *
+ * A thread stack keeps THREAD_SIZE of virtual space and the guard page
+ * below it, but only its top DYNAMIC_STACK_INIT_PAGES are populated at
+ * fork.  The page tables for the whole stack exist from fork, so serving a
+ * fault on the rest only writes PTEs, with pages taken from a per-CPU pool.
+ * The fault path does not sleep, allocate, lock or cmpxchg.
+ *
+ * The populated part of a stack is always a contiguous range at its top: a
+ * fault populates the faulting page and every unpopulated page above it.
+ * vm->pages[] lists the pages from the top of the stack down, so that
+ * vm->pages[0 .. vm->nr_pages) are exactly the populated ones.
+ *
+ * Exhaustion policy: a task is not switched in while its CPU's pool holds
+ * fewer pages than its stack can still fault in.  It is sent back into the
+ * scheduler instead, and the pool is refilled from an irq_work as soon as
+ * interrupts are enabled.  So a stack fault never finds the pool short.
+ *
+ * See Documentation/mm/dynamic-stack.rst.
+ */
+
+#define pr_fmt(fmt) "dynamic_stack: " fmt
+
+#include <linux/atomic.h>
+#include <linux/cpuhotplug.h>
+#include <linux/dynamic_stack.h>
+#include <linux/fault-inject.h>
+#include <linux/gfp.h>
+#include <linux/init.h>
+#include <linux/irq_work.h>
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/vmstat.h>
+#include <linux/workqueue.h>
+#include <asm/cacheflush.h>
+#include <asm/pgtable.h>
+
+DEFINE_STATIC_KEY_FALSE(dynamic_stack_key);
+
+static bool dynamic_stack_param __initdata = true;
+static bool dynamic_stack_arch_ok __initdata;
+static const char *dynamic_stack_off_reason =
+	"the architecture did not install its fault path";
+
+struct dynamic_stack_pool {
+	/* pages[0 .. nr) are free, zeroed pages */
+	unsigned int nr;
+	/* given[0 .. nr_given) went to stacks and await KernelStack accounting */
+	unsigned int nr_given;
+	struct page *pages[DYNAMIC_STACK_POOL_PAGES];
+	struct page *given[DYNAMIC_STACK_POOL_PAGES];
+	struct irq_work refill;
+};
+
+static DEFINE_PER_CPU(struct dynamic_stack_pool, dynamic_stack_pool);
+
+/* Pages held by dynamic stacks (running, cached or being freed) and pools. */
+static atomic_long_t dynamic_stack_owned = ATOMIC_LONG_INIT(0);
+/* Pages of the dynamic stacks sitting in fork.c's per-CPU stack cache. */
+static atomic_long_t dynamic_stack_cached = ATOMIC_LONG_INIT(0);
+
+#ifdef CONFIG_FAULT_INJECTION
+static DECLARE_FAULT_ATTR(fail_dynamic_stack_refill);
+
+static int __init setup_fail_dynamic_stack_refill(char *str)
+{
+	return setup_fault_attr(&fail_dynamic_stack_refill, str);
+}
+__setup("fail_dynamic_stack_refill=", setup_fail_dynamic_stack_refill);
+
+static bool dynamic_stack_should_fail(void)
+{
+	return should_fail(&fail_dynamic_stack_refill, PAGE_SIZE);
+}
+#else
+static inline bool dynamic_stack_should_fail(void)
+{
+	return false;
+}
+#endif
+
+static int __init dynamic_stack_setup(char *str)
+{
+	return kstrtobool(str, &dynamic_stack_param);
+}
+early_param("dynamic_stack", dynamic_stack_setup);
+
+/* For the architecture: should it install its dynamic-stack fault path? */
+bool __init dynamic_stack_wanted(void)
+{
+	return dynamic_stack_param;
+}
+
+/* The architecture's fault path is in place: the feature may be enabled. */
+void __init dynamic_stack_arch_ready(void)
+{
+	dynamic_stack_arch_ok = true;
+}
+
+/* The architecture cannot serve stack faults on this machine. */
+void __init dynamic_stack_arch_disable(const char *reason)
+{
+	dynamic_stack_arch_ok = false;
+	dynamic_stack_off_reason = reason;
+}
+
+static __always_inline unsigned int dynamic_stack_index(unsigned long base,
+							unsigned long addr)
+{
+	return (base + THREAD_SIZE - 1 - addr) >> PAGE_SHIFT;
+}
+
+static __always_inline unsigned long dynamic_stack_page_addr(unsigned long base,
+							     unsigned int idx)
+{
+	return base + THREAD_SIZE - (idx + 1) * PAGE_SIZE;
+}
+
+static __always_inline void dynamic_stack_count(enum vm_event_item item)
+{
+#ifdef CONFIG_VM_EVENT_COUNTERS
+	raw_cpu_inc(vm_event_states.event[item]);
+#endif
+}
+
+static struct page *dynamic_stack_alloc_page(int node, gfp_t gfp)
+{
+	struct page *page = alloc_pages_node(node, gfp | __GFP_ZERO, 0);
+
+	if (page)
+		atomic_long_inc(&dynamic_stack_owned);
+	return page;
+}
+
+static void dynamic_stack_free_page(struct page *page)
+{
+	__free_page(page);
+	atomic_long_dec(&dynamic_stack_owned);
+}
+
+/* Account the pages that faults gave to stacks since the last refill. */
+static void dynamic_stack_account_given(struct dynamic_stack_pool *pool)
+{
+	while (pool->nr_given) {
+		struct page *page = pool->given[--pool->nr_given];
+
+		mod_node_page_state(page_pgdat(page), NR_KERNEL_STACK_KB,
+				    PAGE_SIZE / 1024);
+	}
+}
+
+/*
+ * Runs in hard interrupt context on the pool's CPU, so neither the fault
+ * path nor another refill can run concurrently with it on this pool.
+ */
+static void dynamic_stack_refill(struct irq_work *work)
+{
+	struct dynamic_stack_pool *pool =
+		container_of(work, struct dynamic_stack_pool, refill);
+
+	dynamic_stack_account_given(pool);
+
+	while (pool->nr < DYNAMIC_STACK_POOL_PAGES) {
+		struct page *page = NULL;
+
+		if (!dynamic_stack_should_fail())
+			page = dynamic_stack_alloc_page(numa_node_id(),
+							GFP_ATOMIC | __GFP_NOWARN);
+		if (!page) {
+			count_vm_event(DYNAMIC_STACK_REFILL_FAIL);
+			break;
+		}
+		pool->pages[pool->nr++] = page;
+		count_vm_event(DYNAMIC_STACK_REFILL);
+	}
+}
+
+static int dynamic_stack_cpu_prepare(unsigned int cpu)
+{
+	struct dynamic_stack_pool *pool = per_cpu_ptr(&dynamic_stack_pool, cpu);
+
+	init_irq_work(&pool->refill, dynamic_stack_refill);
+	while (pool->nr < DYNAMIC_STACK_POOL_PAGES) {
+		struct page *page = dynamic_stack_alloc_page(cpu_to_node(cpu),
+							     GFP_KERNEL);
+
+		if (!page)
+			return -ENOMEM;
+		pool->pages[pool->nr++] = page;
+	}
+	return 0;
+}
+
+static int dynamic_stack_cpu_dead(unsigned int cpu)
+{
+	struct dynamic_stack_pool *pool = per_cpu_ptr(&dynamic_stack_pool, cpu);
+
+	dynamic_stack_account_given(pool);
+	while (pool->nr)
+		dynamic_stack_free_page(pool->pages[--pool->nr]);
+	return 0;
+}
+
+static int dynamic_stack_map_pte(pte_t *pte, unsigned long addr, void *data)
+{
+	struct vm_struct *vm = data;
+	unsigned int idx = dynamic_stack_index((unsigned long)vm->addr, addr);
+
+	if (idx < vm->nr_pages)
+		set_pte_at(&init_mm, addr, pte, mk_pte(vm->pages[idx], PAGE_KERNEL));
+	return 0;
+}
+
+bool is_dynamic_stack(const struct vm_struct *vm)
+{
+	return vm->flags & VM_SPARSE;
+}
+
+static void __dynamic_stack_free(struct vm_struct *vm)
+{
+	unsigned int i;
+
+	remove_vm_area(vm->addr);
+	for (i = 0; i < vm->nr_pages; i++)
+		dynamic_stack_free_page(vm->pages[i]);
+	kfree(vm->pages);
+	kfree(vm);
+}
+
+/*
+ * Allocate a thread stack with its top pages populated and page tables for
+ * all of it.  The caller charges and accounts vm->pages[0 .. vm->nr_pages).
+ */
+struct vm_struct *dynamic_stack_alloc(int node)
+{
+	unsigned long addr;
+	struct vm_struct *vm;
+
+	vm = __get_vm_area_caller(THREAD_SIZE, VM_SPARSE, VMALLOC_START,
+				  VMALLOC_END, __builtin_return_address(0));
+	if (!vm)
+		return NULL;
+
+	vm->pages = kcalloc_node(DYNAMIC_STACK_PAGES, sizeof(*vm->pages),
+				 GFP_KERNEL, node);
+	if (!vm->pages)
+		goto fail;
+
+	while (vm->nr_pages < DYNAMIC_STACK_INIT_PAGES) {
+		struct page *page = dynamic_stack_alloc_page(node, GFP_KERNEL);
+
+		if (!page)
+			goto fail;
+		vm->pages[vm->nr_pages++] = page;
+	}
+
+	addr = (unsigned long)vm->addr;
+	if (apply_to_page_range(&init_mm, addr, THREAD_SIZE,
+				dynamic_stack_map_pte, vm))
+		goto fail;
+	flush_cache_vmap(addr, addr + THREAD_SIZE);
+	return vm;
+
+fail:
+	__dynamic_stack_free(vm);
+	return NULL;
+}
+
+struct dynamic_stack_deferred {
+	struct llist_node node;
+	struct vm_struct *vm;
+};
+
+static LLIST_HEAD(dynamic_stack_free_list);
+
+static void dynamic_stack_free_work(struct work_struct *work)
+{
+	struct llist_node *head = llist_del_all(&dynamic_stack_free_list);
+	struct dynamic_stack_deferred *d, *next;
+
+	llist_for_each_entry_safe(d, next, head, node)
+		__dynamic_stack_free(d->vm);
+}
+
+static DECLARE_WORK(dynamic_stack_free_wq, dynamic_stack_free_work);
+
+/*
+ * Free a dynamic stack and its pages.  remove_vm_area() may sleep, so from
+ * interrupt context (the RCU callback that frees stacks) the work is
+ * deferred, queued through the stack's top page, which is always populated.
+ */
+void dynamic_stack_free(struct vm_struct *vm)
+{
+	struct dynamic_stack_deferred *d;
+
+	if (!in_interrupt()) {
+		__dynamic_stack_free(vm);
+		return;
+	}
+
+	d = vm->addr + THREAD_SIZE - sizeof(*d);
+	d->vm = vm;
+	if (llist_add(&d->node, &dynamic_stack_free_list))
+		schedule_work(&dynamic_stack_free_wq);
+}
+
+/* Clear the populated pages of a stack taken from the stack cache. */
+void dynamic_stack_clear(struct vm_struct *vm)
+{
+	unsigned long size = vm->nr_pages * PAGE_SIZE;
+
+	memset(vm->addr + THREAD_SIZE - size, 0, size);
+}
+
+/* A dynamic stack enters (sign 1) or leaves (sign -1) the stack cache. */
+void dynamic_stack_cache_account(struct vm_struct *vm, int sign)
+{
+	if (is_dynamic_stack(vm))
+		atomic_long_add(sign * (long)vm->nr_pages, &dynamic_stack_cached);
+}
+
+static __always_inline void dynamic_stack_set_pte(unsigned long addr,
+						  struct page *page)
+{
+	pgd_t *pgd = pgd_offset_k(addr);
+	p4d_t *p4d = p4d_offset(pgd, addr);
+	pud_t *pud = pud_offset(p4d, addr);
+	pmd_t *pmd = pmd_offset(pud, addr);
+
+	set_pte(pte_offset_kernel(pmd, addr), mk_pte(page, PAGE_KERNEL));
+}
+
+/**
+ * dynamic_stack_fault - populate the current task's stack up to @address
+ * @address: the faulting address
+ *
+ * Called by the architecture's fault entry, on a stack other than the task
+ * stack, with interrupts disabled and before anything touches the task
+ * stack.  Not-present PTEs are not cached in the TLB, so no flush is needed.
+ *
+ * Return: 1 if @address was on an unpopulated page of the current stack and
+ * is now populated; 0 if it is not on an unpopulated page of the current
+ * stack; -ENOMEM if it is, but the pool cannot cover it, which the switch-in
+ * check rules out.
+ */
+noinstr int dynamic_stack_fault(unsigned long address)
+{
+	struct task_struct *tsk = current;
+	unsigned long base = (unsigned long)tsk->stack;
+	struct vm_struct *vm = tsk->stack_vm_area;
+	struct dynamic_stack_pool *pool;
+	unsigned int idx, nr;
+
+	if (!dynamic_stack_enabled() || !vm || address - base >= THREAD_SIZE ||
+	    !(vm->flags & VM_SPARSE))
+		return 0;
+
+	idx = dynamic_stack_index(base, address);
+	nr = vm->nr_pages;
+	if (idx < nr)
+		return 0;
+	pool = raw_cpu_ptr(&dynamic_stack_pool);
+	if (idx + 1 - nr > pool->nr)
+		return -ENOMEM;
+
+	for (; nr <= idx; nr++) {
+		struct page *page = pool->pages[--pool->nr];
+
+		pool->given[pool->nr_given++] = page;
+		vm->pages[nr] = page;
+		dynamic_stack_set_pte(dynamic_stack_page_addr(base, nr), page);
+	}
+	if (nr == DYNAMIC_STACK_PAGES)
+		*end_of_stack(tsk) = STACK_END_MAGIC;
+	WRITE_ONCE(vm->nr_pages, nr);
+	dynamic_stack_count(DYNAMIC_STACK_FAULT);
+	return 1;
+}
+
+static unsigned int dynamic_stack_missing(struct task_struct *tsk)
+{
+	struct vm_struct *vm = tsk->stack_vm_area;
+
+	return vm ? DYNAMIC_STACK_PAGES - READ_ONCE(vm->nr_pages) : 0;
+}
+
+/*
+ * The exhaustion policy.  Called with preemption disabled at the end of
+ * __schedule() and in schedule_tail(), before the incoming task runs any
+ * deeper than it ran when it was switched out (or, for a new task, than its
+ * populated top page).  While the pool cannot cover every page the task may
+ * still fault in, the task is sent straight back into the scheduler.  Other
+ * tasks are switched in meanwhile, and the refill runs as soon as interrupts
+ * are enabled.
+ */
+void __dynamic_stack_sched_in(void)
+{
+	struct dynamic_stack_pool *pool = this_cpu_ptr(&dynamic_stack_pool);
+	unsigned int free = READ_ONCE(pool->nr);
+
+	if (free < DYNAMIC_STACK_POOL_PAGES || READ_ONCE(pool->nr_given))
+		irq_work_queue(&pool->refill);
+
+	if (unlikely(free < dynamic_stack_missing(current))) {
+		count_vm_event(DYNAMIC_STACK_WAIT);
+		set_tsk_need_resched(current);
+		set_preempt_need_resched();
+	}
+}
+
+/* Populated stack pages of @tsk; the caller holds a reference to its stack. */
+unsigned int dynamic_stack_populated(struct task_struct *tsk)
+{
+	struct vm_struct *vm = tsk->stack_vm_area;
+
+	return vm ? READ_ONCE(vm->nr_pages) : DYNAMIC_STACK_PAGES;
+}
+
+/* The lowest populated word of @tsk's stack. */
+unsigned long *dynamic_stack_lowest_word(struct task_struct *tsk)
+{
+	unsigned int nr = dynamic_stack_populated(tsk);
+
+	return (unsigned long *)((unsigned long)tsk->stack + THREAD_SIZE -
+				 nr * PAGE_SIZE);
+}
+
+/* Is the word STACK_END_MAGIC lives in populated? */
+bool dynamic_stack_end_present(struct task_struct *tsk)
+{
+	return dynamic_stack_populated(tsk) == DYNAMIC_STACK_PAGES;
+}
+
+/**
+ * dynamic_stack_get_counts - page counts for leak checks
+ * @counts: filled with the pages owned by dynamic stacks and pools, the
+ *	    pages of cached stacks, and the free pages in the pools
+ *
+ * Waits for stacks already on their way to be freed, so that on a quiet
+ * system owned == pages of live tasks' dynamic stacks + cached + pool.
+ */
+void dynamic_stack_get_counts(struct dynamic_stack_counts *counts)
+{
+	int cpu;
+
+	rcu_barrier();
+	flush_work(&dynamic_stack_free_wq);
+
+	counts->owned = atomic_long_read(&dynamic_stack_owned);
+	counts->cached = atomic_long_read(&dynamic_stack_cached);
+	counts->pool = 0;
+	for_each_possible_cpu(cpu)
+		counts->pool += READ_ONCE(per_cpu(dynamic_stack_pool, cpu).nr);
+}
+
+/* The number of free pages in @cpu's pool. */
+unsigned int dynamic_stack_pool_free(int cpu)
+{
+	return READ_ONCE(per_cpu(dynamic_stack_pool, cpu).nr);
+}
+
+static int __init dynamic_stack_init(void)
+{
+	int ret;
+
+	if (!dynamic_stack_param)
+		dynamic_stack_off_reason = "dynamic_stack=off";
+	if (!dynamic_stack_param || !dynamic_stack_arch_ok) {
+		pr_info("disabled (%s)\n", dynamic_stack_off_reason);
+		return 0;
+	}
+
+	ret = cpuhp_setup_state(CPUHP_BP_PREPARE_DYN, "mm/dynamic_stack:prepare",
+				dynamic_stack_cpu_prepare,
+				dynamic_stack_cpu_dead);
+	if (ret < 0) {
+		pr_err("disabled: cannot fill the per-CPU pools (%d)\n", ret);
+		return ret;
+	}
+
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	fault_create_debugfs_attr("fail_dynamic_stack_refill", NULL,
+				  &fail_dynamic_stack_refill);
+#endif
+
+	static_branch_enable(&dynamic_stack_key);
+	pr_info("enabled, %d of %lu stack pages populated at fork, %lu pages per CPU pool\n",
+		DYNAMIC_STACK_INIT_PAGES, DYNAMIC_STACK_PAGES,
+		DYNAMIC_STACK_POOL_PAGES);
+	return 0;
+}
+
+/*
+ * Late, so that idle threads and the threads created while booting keep
+ * fully populated stacks.
+ */
+late_initcall(dynamic_stack_init);
