@@ -107,9 +107,27 @@ static int grow_in_steps(const char *who, bool yield)
 	return 0;
 }
 
+/* After a deep excursion, this CPU's pool must be full again within 1 s. */
+static int wait_for_refill(const char *who)
+{
+	int cpu = raw_smp_processor_id();
+	int i;
+
+	/* Every switch back to this thread checks and refills the pool. */
+	for (i = 0; i < 50; i++) {
+		if (dynamic_stack_pool_free(cpu) == DYNAMIC_STACK_POOL_PAGES)
+			return 0;
+		msleep(20);
+	}
+	pr_err("%s: pool of CPU %d holds %u of %lu pages after 1 s\n", who,
+	       cpu, dynamic_stack_pool_free(cpu), DYNAMIC_STACK_POOL_PAGES);
+	return -EINVAL;
+}
+
 struct grow_arg {
 	const char *who;
 	bool yield;
+	bool refill;
 	struct completion *start;
 	int result;
 	struct completion done;
@@ -119,15 +137,20 @@ static int grow_thread(void *data)
 {
 	struct grow_arg *arg = data;
 
-	if (arg->start)
-		wait_for_completion(arg->start);
+	wait_for_completion(arg->start);
 	arg->result = grow_in_steps(arg->who, arg->yield);
+	if (!arg->result && arg->refill)
+		arg->result = wait_for_refill(arg->who);
 	complete(&arg->done);
 	return 0;
 }
 
-/* Run grow_in_steps() in @n new kernel threads on @cpu (or any CPU if < 0). */
-static int run_growers(const char *who, unsigned int n, int cpu, bool yield)
+/*
+ * Run grow_in_steps() in @n new kernel threads on @cpu (or any CPU if < 0),
+ * rescheduling between steps if @yield, then checking the refill if @refill.
+ */
+static int run_growers(const char *who, unsigned int n, int cpu, bool yield,
+		       bool refill)
 {
 	struct grow_arg args[GROW_THREADS];
 	DECLARE_COMPLETION_ONSTACK(start);
@@ -138,7 +161,7 @@ static int run_growers(const char *who, unsigned int n, int cpu, bool yield)
 		struct task_struct *t;
 
 		args[i] = (struct grow_arg){ .who = who, .yield = yield,
-					     .start = &start };
+					     .refill = refill, .start = &start };
 		init_completion(&args[i].done);
 		t = kthread_create(grow_thread, &args[i], "dstack_%s/%u", who, i);
 		if (IS_ERR(t)) {
@@ -162,7 +185,7 @@ static int run_growers(const char *who, unsigned int n, int cpu, bool yield)
 
 static int test_kthread(void)
 {
-	return run_growers("kthread", 1, -1, false);
+	return run_growers("kthread", 1, -1, false, false);
 }
 
 static atomic_t timer_fires;
@@ -189,7 +212,7 @@ static int test_irq(void)
 	put_cpu();
 
 	for (i = 0; i < 8 && !ret; i++)
-		ret = run_growers("irq", 1, cpu, false);
+		ret = run_growers("irq", 1, cpu, false, false);
 
 	hrtimer_cancel(&timer);
 	if (!ret && !atomic_read(&timer_fires)) {
@@ -204,44 +227,13 @@ static int test_irq(void)
 /* Several threads on one CPU grow in turns, rescheduling between steps. */
 static int test_preempt(void)
 {
-	return run_growers("preempt", GROW_THREADS, raw_smp_processor_id(), true);
-}
-
-static int refill_thread(void *data)
-{
-	struct grow_arg *arg = data;
-	int cpu = raw_smp_processor_id();
-	int i;
-
-	arg->result = grow_in_steps("refill", false);
-	/* Every switch back to this thread checks and refills the pool. */
-	for (i = 0; i < 50 && !arg->result; i++) {
-		if (dynamic_stack_pool_free(cpu) == DYNAMIC_STACK_POOL_PAGES)
-			break;
-		msleep(20);
-	}
-	if (!arg->result && dynamic_stack_pool_free(cpu) != DYNAMIC_STACK_POOL_PAGES) {
-		pr_err("refill: pool of CPU %d holds %u of %lu pages after 1 s\n",
-		       cpu, dynamic_stack_pool_free(cpu), DYNAMIC_STACK_POOL_PAGES);
-		arg->result = -EINVAL;
-	}
-	complete(&arg->done);
-	return 0;
+	return run_growers("preempt", GROW_THREADS, raw_smp_processor_id(),
+			   true, false);
 }
 
 static int test_refill(void)
 {
-	struct grow_arg arg = { .who = "refill" };
-	struct task_struct *t;
-
-	init_completion(&arg.done);
-	t = kthread_create(refill_thread, &arg, "dstack_refill");
-	if (IS_ERR(t))
-		return PTR_ERR(t);
-	kthread_bind(t, raw_smp_processor_id());
-	wake_up_process(t);
-	wait_for_completion(&arg.done);
-	return arg.result;
+	return run_growers("refill", 1, raw_smp_processor_id(), false, true);
 }
 
 static const struct {

@@ -383,11 +383,12 @@ noinstr int dynamic_stack_fault(unsigned long address)
 	return 1;
 }
 
-static unsigned int dynamic_stack_missing(struct task_struct *tsk)
+/* Populated stack pages of @tsk; the caller holds a reference to its stack. */
+unsigned int dynamic_stack_populated(struct task_struct *tsk)
 {
 	struct vm_struct *vm = tsk->stack_vm_area;
 
-	return vm ? DYNAMIC_STACK_PAGES - READ_ONCE(vm->nr_pages) : 0;
+	return vm ? READ_ONCE(vm->nr_pages) : DYNAMIC_STACK_PAGES;
 }
 
 /*
@@ -403,23 +404,16 @@ void __dynamic_stack_sched_in(void)
 {
 	struct dynamic_stack_pool *pool = this_cpu_ptr(&dynamic_stack_pool);
 	unsigned int free = READ_ONCE(pool->nr);
+	unsigned int missing = DYNAMIC_STACK_PAGES - dynamic_stack_populated(current);
 
 	if (free < DYNAMIC_STACK_POOL_PAGES || READ_ONCE(pool->nr_given))
 		irq_work_queue(&pool->refill);
 
-	if (unlikely(free < dynamic_stack_missing(current))) {
+	if (unlikely(free < missing)) {
 		count_vm_event(DYNAMIC_STACK_WAIT);
 		set_tsk_need_resched(current);
 		set_preempt_need_resched();
 	}
-}
-
-/* Populated stack pages of @tsk; the caller holds a reference to its stack. */
-unsigned int dynamic_stack_populated(struct task_struct *tsk)
-{
-	struct vm_struct *vm = tsk->stack_vm_area;
-
-	return vm ? READ_ONCE(vm->nr_pages) : DYNAMIC_STACK_PAGES;
 }
 
 /* The lowest populated word of @tsk's stack. */

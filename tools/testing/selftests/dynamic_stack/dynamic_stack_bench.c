@@ -19,7 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NO_VALUE	LLONG_MIN
+#include "proc_value.h"
+
 #define THREAD_STACK	(64 * 1024)
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -46,33 +47,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Value of the line starting with "@key " or "@key:" in @path, or NO_VALUE. */
-static long long file_value(const char *path, const char *key)
-{
-	size_t len = strlen(key);
-	long long val = NO_VALUE;
-	char line[256];
-	FILE *f;
-
-	f = fopen(path, "r");
-	if (!f)
-		return NO_VALUE;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, len) ||
-		    (line[len] != ' ' && line[len] != ':'))
-			continue;
-		val = strtoll(line + len + 1, NULL, 10);
-		break;
-	}
-	fclose(f);
-	return val;
-}
-
-static long long meminfo_kb(const char *key)
-{
-	return file_value("/proc/meminfo", key);
 }
 
 /* "on" unless the command line has dynamic_stack=off (or another value). */
@@ -363,9 +337,9 @@ int main(int argc, char **argv)
 				  v + 3 * rounds };
 
 	cmdline_setting(setting, sizeof(setting));
-	have_counters = file_value("/proc/vmstat", counters[0]) != NO_VALUE;
+	have_counters = vmstat_read(counters[0]) != NO_VALUE;
 	for (i = 0; i < NR_COUNTERS; i++)
-		count0[i] = file_value("/proc/vmstat", counters[i]);
+		count0[i] = vmstat_read(counters[i]);
 	cpu = first_cpu();
 
 	printf("dynamic_stack=%s\n", setting);
@@ -388,7 +362,7 @@ int main(int argc, char **argv)
 		printf("RESULT %s %.2f\n", res[i].name, median(res[i].v, sorted));
 	for (i = 0; have_counters && i < NR_COUNTERS; i++)
 		printf("RESULT %s_delta %lld\n", counters[i],
-		       file_value("/proc/vmstat", counters[i]) - count0[i]);
+		       vmstat_read(counters[i]) - count0[i]);
 
 	printf("\n%-26s %14s %14s %14s  %s\n", "measurement", "median", "min",
 	       "max", "unit");

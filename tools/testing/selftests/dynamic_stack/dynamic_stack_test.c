@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
+#include "proc_value.h"
 
 #define DEBUGFS		"/sys/kernel/debug"
 #define DSTACK_DIR	DEBUGFS "/test_dynamic_stack"
@@ -32,48 +33,6 @@
 #define DEEP_MIN	1024
 #define DEEP_MAX	14336
 #define STACK_KB	16
-#define NO_VALUE	LLONG_MIN
-
-/*
- * Value of the line starting with @key followed by ' ' or ':' in @path
- * ("name 123" in /proc/vmstat, "Key:   123 kB" in status files), or
- * NO_VALUE if the file or the line is missing.
- */
-static long long file_value(const char *path, const char *key)
-{
-	size_t len = strlen(key);
-	long long val = NO_VALUE;
-	char line[256];
-	FILE *f;
-
-	f = fopen(path, "r");
-	if (!f)
-		return NO_VALUE;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, len) ||
-		    (line[len] != ' ' && line[len] != ':'))
-			continue;
-		val = strtoll(line + len + 1, NULL, 10);
-		break;
-	}
-	fclose(f);
-	return val;
-}
-
-static long long vmstat_read(const char *name)
-{
-	return file_value("/proc/vmstat", name);
-}
-
-static long long status_kb(const char *path, const char *key)
-{
-	return file_value(path, key);
-}
-
-static long long meminfo_kb(const char *key)
-{
-	return status_kb("/proc/meminfo", key);
-}
 
 static long long audit_leaked(void)
 {
@@ -162,7 +121,7 @@ FIXTURE_SETUP(dstack)
 
 	if (vmstat_read("dynamic_stack_fault") == NO_VALUE)
 		SKIP(return, "CONFIG_DYNAMIC_STACK not enabled");
-	if (status_kb(THREAD_STATUS, "KernelStack") == NO_VALUE)
+	if (file_value(THREAD_STATUS, "KernelStack") == NO_VALUE)
 		SKIP(return, "no KernelStack line in " THREAD_STATUS);
 
 	if (access(DSTACK_DIR "/run", W_OK)) {
@@ -236,7 +195,7 @@ TEST_F_TIMEOUT(dstack, in_kernel_refill, 120)
 TEST_F(dstack, deep_grows_status)
 {
 	long long faults = vmstat_read("dynamic_stack_fault");
-	long long before = status_kb(THREAD_STATUS, "KernelStack");
+	long long before = file_value(THREAD_STATUS, "KernelStack");
 	long long after;
 	char buf[16];
 
@@ -245,7 +204,7 @@ TEST_F(dstack, deep_grows_status)
 		TH_LOG("deep %s: %s", buf, strerror(errno));
 	}
 
-	after = status_kb(THREAD_STATUS, "KernelStack");
+	after = file_value(THREAD_STATUS, "KernelStack");
 	TH_LOG("KernelStack %lld kB before, %lld kB after", before, after);
 	ASSERT_GE(after, STACK_KB);
 	if (before != STACK_KB)
