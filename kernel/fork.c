@@ -285,13 +285,16 @@ static int memcg_charge_kernel_stack(struct vm_struct *vm)
 			 vm->nr_pages != THREAD_SIZE / PAGE_SIZE))
 		return -EINVAL;
 
-	/* A dynamic stack's pages added by a fault are not charged. */
 	for (i = 0; i < vm->nr_pages; i++) {
 		ret = memcg_kmem_charge_page(vm->pages[i], GFP_KERNEL, 0);
 		if (ret)
 			goto err;
 		nr_charged++;
 	}
+	/* A dynamic stack: the pages it does not have yet */
+	ret = dynamic_stack_charge(vm);
+	if (ret)
+		goto err;
 	return 0;
 err:
 	for (i = 0; i < nr_charged; i++)
@@ -600,6 +603,7 @@ void exit_task_stack_account(struct task_struct *tsk)
 		int i;
 
 		vm = task_stack_vm_area(tsk);
+		dynamic_stack_uncharge(vm);
 		for (i = 0; i < vm->nr_pages; i++)
 			memcg_kmem_uncharge_page(vm->pages[i], 0);
 	}

@@ -24,6 +24,7 @@
 #define pr_fmt(fmt) "dynamic_stack: " fmt
 
 #include <linux/atomic.h>
+#include <linux/cacheflush.h>
 #include <linux/cpuhotplug.h>
 #include <linux/dynamic_stack.h>
 #include <linux/fault-inject.h>
@@ -31,15 +32,15 @@
 #include <linux/init.h>
 #include <linux/irq_work.h>
 #include <linux/llist.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
+#include <linux/pgtable.h>
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
-#include <asm/cacheflush.h>
-#include <asm/pgtable.h>
 
 DEFINE_STATIC_KEY_FALSE(dynamic_stack_key);
 
@@ -382,6 +383,54 @@ noinstr int dynamic_stack_fault(unsigned long address)
 	dynamic_stack_count(DYNAMIC_STACK_FAULT);
 	return 1;
 }
+
+#ifdef CONFIG_MEMCG
+/*
+ * memcg: a thread stack is charged THREAD_SIZE, dynamic or not.  fork.c
+ * charges the populated pages of a dynamic stack one by one, as it does for
+ * a vmalloc()ed stack.  A stack fault cannot charge the pages it adds, so the
+ * pages a stack does not have yet are charged in advance, in bytes, to the
+ * obj_cgroup its top page was charged to, and uncharged when its task exits.
+ * A stack fault therefore never takes a cgroup over its limit.
+ */
+static struct obj_cgroup *dynamic_stack_objcg(struct vm_struct *vm)
+{
+	struct folio *folio = page_folio(vm->pages[0]);
+
+	if (!is_dynamic_stack(vm) || !folio_memcg_kmem(folio))
+		return NULL;
+	return __folio_objcg(folio);
+}
+
+/* Called once the populated pages of @vm are charged. */
+int dynamic_stack_charge(struct vm_struct *vm)
+{
+	struct obj_cgroup *objcg = dynamic_stack_objcg(vm);
+	unsigned int missing = DYNAMIC_STACK_PAGES - vm->nr_pages;
+
+	if (!objcg || !missing)
+		return 0;
+	return obj_cgroup_charge(objcg, GFP_KERNEL, missing * PAGE_SIZE);
+}
+
+/*
+ * Called before the populated pages of @vm are uncharged.  Pages added by
+ * faults since dynamic_stack_charge() are not charged themselves: they are
+ * covered by the advance charge, which is what is left uncharged here.
+ */
+void dynamic_stack_uncharge(struct vm_struct *vm)
+{
+	struct obj_cgroup *objcg = dynamic_stack_objcg(vm);
+	unsigned int i, charged = 0;
+
+	if (!objcg)
+		return;
+	for (i = 0; i < vm->nr_pages; i++)
+		charged += PageMemcgKmem(vm->pages[i]);
+	if (charged < DYNAMIC_STACK_PAGES)
+		obj_cgroup_uncharge(objcg, (DYNAMIC_STACK_PAGES - charged) * PAGE_SIZE);
+}
+#endif
 
 /* Populated stack pages of @tsk; the caller holds a reference to its stack. */
 unsigned int dynamic_stack_populated(struct task_struct *tsk)

@@ -82,4 +82,12 @@ static inline bool dynamic_stack_end_present(struct task_struct *tsk)
 
 #endif /* CONFIG_DYNAMIC_STACK */
 
+#if defined(CONFIG_DYNAMIC_STACK) && defined(CONFIG_MEMCG)
+int dynamic_stack_charge(struct vm_struct *vm);
+void dynamic_stack_uncharge(struct vm_struct *vm);
+#else
+static inline int dynamic_stack_charge(struct vm_struct *vm) { return 0; }
+static inline void dynamic_stack_uncharge(struct vm_struct *vm) { }
+#endif
+
 #endif /* _LINUX_DYNAMIC_STACK_H */

@@ -276,17 +276,18 @@ void __init idt_setup_dynamic_stack(void)
 {
 	if (!dynamic_stack_wanted())
 		return;
-	if (cpu_feature_enabled(X86_FEATURE_FRED)) {
-		dynamic_stack_arch_disable("FRED: kernel #PF on stack level 1 is not implemented");
-		return;
-	}
 	if (cpu_feature_enabled(X86_FEATURE_XENPV)) {
 		dynamic_stack_arch_disable("Xen PV");
 		return;
 	}
 
-	pf_ist_enabled = true;
-	idt_setup_from_table(idt_table, pf_ist_idts, ARRAY_SIZE(pf_ist_idts), true);
+	if (cpu_feature_enabled(X86_FEATURE_FRED)) {
+		fred_setup_dynamic_stack();
+	} else {
+		pf_ist_enabled = true;
+		idt_setup_from_table(idt_table, pf_ist_idts,
+				     ARRAY_SIZE(pf_ist_idts), true);
+	}
 	dynamic_stack_arch_ready();
 }
 #endif

@@ -12,6 +12,7 @@
 #include <linux/sched/task_stack.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
+#include <asm/fred.h>
 #include <asm/ptrace.h>
 #include <asm/special_insns.h>
 #include <asm/stacktrace.h>
@@ -25,9 +26,9 @@ static __always_inline bool on_pf_ist_stack(unsigned long sp)
 	       sp < __this_cpu_ist_top_va(PF);
 }
 
-static noinstr void __noreturn pf_ist_fatal(struct pt_regs *regs,
-					    unsigned long address,
-					    unsigned long sp)
+static noinstr void __noreturn pf_switch_fatal(struct pt_regs *regs,
+					       unsigned long address,
+					       unsigned long sp)
 {
 	struct stack_info info;
 
@@ -41,51 +42,118 @@ static noinstr void __noreturn pf_ist_fatal(struct pt_regs *regs,
 	      address);
 }
 
-/**
- * pf_switch_off_ist - the kernel-mode part of the #PF IST entry
- * @regs: pt_regs on the #PF IST stack
+/*
+ * The part of the kernel-mode #PF entry that runs on the dedicated #PF
+ * stack, with interrupts disabled.  It must not fault.
  *
- * Runs on the #PF IST stack with interrupts disabled, and must not fault.
- * A fault on an unpopulated page of the current task stack is served here.
- * Any other fault is moved to the interrupted stack, first populating the
- * page that the copied pt_regs land on if that is the task stack, so that
- * the regular handler runs there exactly as without IST, and may sleep.
- * A frame that would land in a stack guard page is a stack overflow, and
- * is reported as such.
- *
- * Return: NULL if the fault was served, else the pt_regs to continue with.
+ * A fault on an unpopulated page of the current task stack is served, and
+ * NULL returned.  For any other fault, return where the @size bytes of its
+ * frame go on the interrupted stack, below @sp: the entry copies the frame
+ * there and the regular handler runs on that stack, exactly as if #PF had
+ * been delivered there, so it may sleep.  If that is the task stack, the
+ * page the copy lands on is populated first.  A frame that would land in a
+ * stack guard page is a stack overflow, and is reported as such.
  */
-asmlinkage __visible noinstr struct pt_regs *pf_switch_off_ist(struct pt_regs *regs)
+static __always_inline void *pf_switch_stack(struct pt_regs *regs,
+					     unsigned long address,
+					     unsigned long sp, size_t size)
 {
-	unsigned long address = read_cr2();
-	struct pt_regs *regs_ret;
 	struct stack_info info;
-	unsigned long sp;
 	int ret;
 
 	ret = dynamic_stack_fault(address);
 	if (ret > 0)
 		return NULL;
 
-	/* In the SYSCALL gap RSP is the user's: go to the task stack. */
-	if (ip_within_syscall_gap(regs))
-		sp = current_top_of_stack();
-	else
-		sp = regs->sp;
-
-	/* Where the CPU would have pushed the frame without IST. */
-	sp = ALIGN_DOWN(sp, 16) - sizeof(*regs_ret);
-
+	sp -= size;
 	if (!ret)
 		ret = dynamic_stack_fault(sp);
 	if (ret < 0 || on_pf_ist_stack(regs->sp) ||
 	    get_stack_guard_info((unsigned long *)sp, &info))
-		pf_ist_fatal(regs, address, sp);
+		pf_switch_fatal(regs, address, sp);
+	return (void *)sp;
+}
 
-	regs_ret = (struct pt_regs *)sp;
-	*regs_ret = *regs;
+/**
+ * pf_switch_off_ist - the kernel-mode part of the #PF IST entry
+ * @regs: pt_regs on the #PF IST stack
+ *
+ * See pf_switch_stack().  Without IST the CPU would have pushed the frame
+ * below the interrupted RSP, aligned to 16 bytes, or at the top of the task
+ * stack in the SYSCALL gap, where RSP is still the user's.
+ *
+ * Return: NULL if the fault was served, else the pt_regs to continue with.
+ */
+asmlinkage __visible noinstr struct pt_regs *pf_switch_off_ist(struct pt_regs *regs)
+{
+	unsigned long sp = regs->sp;
+	struct pt_regs *regs_ret;
+
+	if (ip_within_syscall_gap(regs))
+		sp = current_top_of_stack();
+
+	regs_ret = pf_switch_stack(regs, read_cr2(), ALIGN_DOWN(sp, 16),
+				   sizeof(*regs_ret));
+	if (regs_ret)
+		*regs_ret = *regs;
 	return regs_ret;
 }
+
+#ifdef CONFIG_X86_FRED
+/**
+ * __fred_pf_kernel - a kernel-mode #PF delivered on its FRED stack level
+ * @regs: pt_regs of the FRED frame
+ * @error_code: the #PF error code
+ *
+ * With dynamic kernel stacks, a #PF raised at stack level 0 switches to
+ * stack level 1 (FRED_PF_STACK_LEVEL), whose stack is always present.  See
+ * pf_switch_stack(): a task stack fault is served here and ERETS returns to
+ * the faulting instruction.  Any other fault must leave stack level 1 before
+ * exc_page_fault() may sleep: its frame is copied where the CPU would have
+ * pushed it at stack level 0, and @regs becomes a return to
+ * asm_fred_pf_level_0, which calls fred_pf_level_0() on that copy at stack
+ * level 0 and returns from there to the interrupted context.
+ *
+ * A #PF raised at a higher stack level, in a #DB, NMI or #MC handler, is
+ * delivered on that handler's stack and handled in place, as without
+ * dynamic stacks.
+ *
+ * Return: true if the fault was served or moved, false if it is to be
+ * handled in place.
+ */
+noinstr bool __fred_pf_kernel(struct pt_regs *regs, unsigned long error_code)
+{
+	struct fred_frame *frame;
+	unsigned long sp;
+
+	if (regs->fred_cs.sl)
+		return false;
+
+	/* Delivery at the same stack level skips the red zone and aligns */
+	sp = (regs->sp - FRED_CONFIG_REDZONE) & FRED_STACK_FRAME_RSP_MASK;
+	frame = pf_switch_stack(regs, fred_event_data(regs), sp, sizeof(*frame));
+	if (!frame)
+		return true;
+
+	*frame = *container_of(regs, struct fred_frame, regs);
+	frame->regs.orig_ax = error_code;
+
+	/* ERETS to the trampoline: stack level 0 (fred_cs.sl), IF clear */
+	regs->ip = (unsigned long)asm_fred_pf_level_0;
+	regs->sp = (unsigned long)&frame->regs;
+	regs->flags = X86_EFLAGS_FIXED;
+	regs->fred_cs.wfe = 0;
+	return true;
+}
+
+__visible noinstr void fred_pf_level_0(struct pt_regs *regs)
+{
+	unsigned long error_code = regs->orig_ax;
+
+	regs->orig_ax = -1;
+	exc_page_fault(regs, error_code);
+}
+#endif
 
 /*
  * Shift the #PF IST entry below the interrupted frame if that is on the #PF

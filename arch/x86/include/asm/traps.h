@@ -46,6 +46,29 @@ static __always_inline void pf_ist_enter(struct pt_regs *regs) { }
 static __always_inline void pf_ist_exit(void) { }
 #endif
 
+#if defined(CONFIG_DYNAMIC_STACK) && defined(CONFIG_X86_FRED)
+extern bool fred_pf_enabled;
+void __init fred_setup_dynamic_stack(void);
+bool __fred_pf_kernel(struct pt_regs *regs, unsigned long error_code);
+void asm_fred_pf_level_0(void);
+__visible void fred_pf_level_0(struct pt_regs *regs);
+
+/* A kernel-mode #PF with FRED: true if handled, see __fred_pf_kernel() */
+static __always_inline bool fred_pf_kernel(struct pt_regs *regs,
+					   unsigned long error_code)
+{
+	return fred_pf_enabled && __fred_pf_kernel(regs, error_code);
+}
+#else
+#define fred_pf_enabled false
+static inline void fred_setup_dynamic_stack(void) { }
+static __always_inline bool fred_pf_kernel(struct pt_regs *regs,
+					   unsigned long error_code)
+{
+	return false;
+}
+#endif
+
 extern int ibt_selftest(void);
 extern int ibt_selftest_noendbr(void);
 

@@ -18,8 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
@@ -29,6 +33,8 @@
 #define DSTACK_DIR	DEBUGFS "/test_dynamic_stack"
 #define FAIL_DIR	DEBUGFS "/fail_dynamic_stack_refill"
 #define THREAD_STATUS	"/proc/thread-self/status"
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define CGROUP_TEST	CGROUP_ROOT "/dynamic_stack_test"
 
 #define DEEP_MIN	1024
 #define DEEP_MAX	14336
@@ -113,6 +119,8 @@ FIXTURE(dstack) {
 	/* fail_dynamic_stack_refill settings to restore in the teardown */
 	bool fail_saved;
 	char fail_save[NR_FAIL_ATTRS][FAIL_VAL_LEN];
+	/* the memcg test made CGROUP_TEST */
+	bool cgroup_made;
 };
 
 FIXTURE_SETUP(dstack)
@@ -160,6 +168,9 @@ static void restore_fail_attrs(struct __test_metadata *_metadata,
 FIXTURE_TEARDOWN_PARENT(dstack)
 {
 	restore_fail_attrs(_metadata, &self->fail_saved, self->fail_save);
+	/* The test process, the only one in it, has exited. */
+	if (self->cgroup_made && rmdir(CGROUP_TEST))
+		TH_LOG("rmdir " CGROUP_TEST ": %s", strerror(errno));
 }
 
 static void run_in_kernel(struct __test_metadata *_metadata, const char *name)
@@ -369,6 +380,179 @@ TEST_F_TIMEOUT(dstack, exhaustion, 300)
 	ASSERT_EQ(0, failures);
 	ASSERT_GT(vmstat_read("dynamic_stack_refill_fail"), fails);
 	ASSERT_EQ(0, audit_wait());
+}
+
+/*
+ * Under memory pressure: a hog takes all but HOG_SPARE_MB of the available
+ * memory, then threads grow their stacks.  Pool refills run with
+ * GFP_ATOMIC and may fail; whatever happens, the threads must finish and no
+ * page may leak.  The hog is the OOM killer's first choice if it comes to
+ * that.
+ */
+#define HOG_SPARE_MB	32
+
+static pid_t start_hog(struct __test_metadata *_metadata)
+{
+	long long avail_kb = meminfo_kb("MemAvailable");
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	ASSERT_NE(NO_VALUE, avail_kb);
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		size_t size = (avail_kb - HOG_SPARE_MB * 1024LL) * 1024;
+		void *p;
+
+		close(ready[0]);
+		write_file("/proc/self/oom_score_adj", "1000");
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1)) {
+		TH_LOG("the hog could not take %lld kB", avail_kb);
+	}
+	close(ready[0]);
+	TH_LOG("hog holds %lld kB, MemFree now %lld kB",
+	       avail_kb - HOG_SPARE_MB * 1024LL, meminfo_kb("MemFree"));
+	return pid;
+}
+
+TEST_F_TIMEOUT(dstack, exhaustion_memory_hog, 300)
+{
+	long long fails = vmstat_read("dynamic_stack_refill_fail");
+	long long refills = vmstat_read("dynamic_stack_refill");
+	int failures, status;
+	pid_t hog;
+
+	hog = start_hog(_metadata);
+	failures = run_deep_threads(_metadata, 32, 5, DEEP_MAX);
+	kill(hog, SIGKILL);
+	ASSERT_EQ(hog, waitpid(hog, &status, 0));
+
+	TH_LOG("refills %lld, failed refills %lld, hog %s",
+	       vmstat_read("dynamic_stack_refill") - refills,
+	       vmstat_read("dynamic_stack_refill_fail") - fails,
+	       WTERMSIG(status) == SIGKILL ? "killed by the test" : "died");
+	ASSERT_EQ(0, failures);
+	ASSERT_GT(vmstat_read("dynamic_stack_refill"), refills);
+	ASSERT_EQ(0, audit_wait());
+}
+
+/*
+ * memcg: what a cgroup is charged for its thread stacks, in kB: the kernel
+ * memory of memory.stat less the parts it itself breaks down that are not
+ * stacks.  Read after the periodic stats flush (every 2 s) has run.
+ */
+static long long cgroup_stack_charge(void)
+{
+	static const char * const not_stacks[] = {
+		"slab", "pagetables", "sec_pagetables", "percpu", "vmalloc",
+	};
+	const char *stat = CGROUP_TEST "/memory.stat";
+	unsigned int i;
+	long long kb;
+
+	usleep(2500 * 1000);
+	kb = file_value(stat, "kernel");
+	for (i = 0; i < ARRAY_SIZE(not_stacks); i++) {
+		long long v = file_value(stat, not_stacks[i]);
+
+		if (v != NO_VALUE)
+			kb -= v;
+	}
+	return kb / 1024;
+}
+
+struct idle_threads {
+	pthread_barrier_t step;
+	int depth;
+};
+
+/* Wait, use @depth bytes of kernel stack, wait twice, exit. */
+static void *idle_thread_fn(void *data)
+{
+	struct idle_threads *it = data;
+	int fd = open(DSTACK_DIR "/deep", O_WRONLY);
+	void *ret = (void *)1L;
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", it->depth);
+
+	pthread_barrier_wait(&it->step);
+	if (fd >= 0 && write(fd, buf, len) == len)
+		ret = NULL;
+	if (fd >= 0)
+		close(fd);
+	pthread_barrier_wait(&it->step);
+	pthread_barrier_wait(&it->step);
+	return ret;
+}
+
+/*
+ * A thread stack is charged to the memcg at its full size, as any thread
+ * stack is: the pages a dynamic stack does not have yet are charged at fork,
+ * so stack faults, which cannot charge, are already paid for.  Nothing stays
+ * charged after the threads exit.
+ */
+#define MEMCG_THREADS	128
+
+TEST_F_TIMEOUT(dstack, memcg_charge, 120)
+{
+	long long expect = MEMCG_THREADS * STACK_KB, slack = expect / 4;
+	long long base, idle, deep, gone;
+	struct idle_threads it = { .depth = DEEP_MAX };
+	pthread_t tid[MEMCG_THREADS];
+	char ctl[256] = "";
+	void *ret;
+	int i;
+
+	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK))
+		mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL);
+	read_line(CGROUP_ROOT "/cgroup.controllers", ctl, sizeof(ctl));
+	if (!strstr(ctl, "memory"))
+		SKIP(return, "no cgroup2 memory controller: CONFIG_MEMCG");
+	if (write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory") < 0)
+		SKIP(return, "cannot enable the memory controller: %s",
+		     strerror(errno));
+
+	ASSERT_EQ(0, mkdir(CGROUP_TEST, 0755)) {
+		TH_LOG("mkdir " CGROUP_TEST ": %s", strerror(errno));
+	}
+	self->cgroup_made = true;
+	ASSERT_LT(0, write_file(CGROUP_TEST "/cgroup.procs", "0"));
+
+	ASSERT_EQ(0, pthread_barrier_init(&it.step, NULL, MEMCG_THREADS + 1));
+	base = cgroup_stack_charge();
+	for (i = 0; i < MEMCG_THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&tid[i], NULL, idle_thread_fn, &it));
+	idle = cgroup_stack_charge();
+	pthread_barrier_wait(&it.step);		/* go deep */
+	pthread_barrier_wait(&it.step);		/* all went deep */
+	deep = cgroup_stack_charge();
+	pthread_barrier_wait(&it.step);		/* exit */
+	for (i = 0; i < MEMCG_THREADS; i++) {
+		ASSERT_EQ(0, pthread_join(tid[i], &ret));
+		ASSERT_EQ(NULL, ret);
+	}
+	gone = cgroup_stack_charge();
+	pthread_barrier_destroy(&it.step);
+
+	TH_LOG("%d threads, stack charge: %lld kB idle, %lld kB after deep use",
+	       MEMCG_THREADS, idle - base, deep - base);
+	TH_LOG("%lld kB after exit; expected %lld kB while they live",
+	       gone - base, expect);
+	EXPECT_LE(llabs(idle - base - expect), slack);
+	EXPECT_LE(llabs(deep - base - expect), slack);
+	EXPECT_LE(llabs(gone - base), slack);
 }
 
 TEST_HARNESS_MAIN
