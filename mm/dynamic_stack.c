@@ -50,11 +50,12 @@ static const char *dynamic_stack_off_reason =
 	"the architecture did not install its fault path";
 
 struct dynamic_stack_pool {
-	/* pages[0 .. nr) are free, zeroed pages */
+	/* pages[0 .. nr) are free, zeroed pages, ptes[] their kernel PTEs */
 	unsigned int nr;
 	/* given[0 .. nr_given) went to stacks and await KernelStack accounting */
 	unsigned int nr_given;
 	struct page *pages[DYNAMIC_STACK_POOL_PAGES];
+	pte_t ptes[DYNAMIC_STACK_POOL_PAGES];
 	struct page *given[DYNAMIC_STACK_POOL_PAGES];
 	struct irq_work refill;
 };
@@ -145,6 +146,17 @@ static void dynamic_stack_free_page(struct page *page)
 	atomic_long_dec(&dynamic_stack_owned);
 }
 
+/*
+ * The PTE is made here, so that the fault path, which may not call out of
+ * line (mk_pte() may be), only has to write it.
+ */
+static void dynamic_stack_pool_add(struct dynamic_stack_pool *pool,
+				   struct page *page)
+{
+	pool->ptes[pool->nr] = mk_pte(page, PAGE_KERNEL);
+	pool->pages[pool->nr++] = page;
+}
+
 /* Account the pages that faults gave to stacks since the last refill. */
 static void dynamic_stack_account_given(struct dynamic_stack_pool *pool)
 {
@@ -177,7 +189,7 @@ static void dynamic_stack_refill(struct irq_work *work)
 			count_vm_event(DYNAMIC_STACK_REFILL_FAIL);
 			break;
 		}
-		pool->pages[pool->nr++] = page;
+		dynamic_stack_pool_add(pool, page);
 		count_vm_event(DYNAMIC_STACK_REFILL);
 	}
 }
@@ -193,7 +205,7 @@ static int dynamic_stack_cpu_prepare(unsigned int cpu)
 
 		if (!page)
 			return -ENOMEM;
-		pool->pages[pool->nr++] = page;
+		dynamic_stack_pool_add(pool, page);
 	}
 	return 0;
 }
@@ -327,14 +339,14 @@ void dynamic_stack_cache_account(struct vm_struct *vm, int sign)
 }
 
 static __always_inline void dynamic_stack_set_pte(unsigned long addr,
-						  struct page *page)
+						  pte_t pte)
 {
 	pgd_t *pgd = pgd_offset_k(addr);
 	p4d_t *p4d = p4d_offset(pgd, addr);
 	pud_t *pud = pud_offset(p4d, addr);
 	pmd_t *pmd = pmd_offset(pud, addr);
 
-	set_pte(pte_offset_kernel(pmd, addr), mk_pte(page, PAGE_KERNEL));
+	set_pte(pte_offset_kernel(pmd, addr), pte);
 }
 
 /**
@@ -375,7 +387,8 @@ noinstr int dynamic_stack_fault(unsigned long address)
 
 		pool->given[pool->nr_given++] = page;
 		vm->pages[nr] = page;
-		dynamic_stack_set_pte(dynamic_stack_page_addr(base, nr), page);
+		dynamic_stack_set_pte(dynamic_stack_page_addr(base, nr),
+				      pool->ptes[pool->nr]);
 	}
 	if (nr == DYNAMIC_STACK_PAGES)
 		*end_of_stack(tsk) = STACK_END_MAGIC;
