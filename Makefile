@@ -147,7 +147,7 @@ send-email: tree
 
 # Bisectability: build the kernel at every commit of the series.
 build-each: config
-	@scripts/build-each.sh $(KBUILD) $(JOBS)
+	@scripts/build-each.sh $(KBUILD) $(JOBS) $(FROM)
 
 clean:
 	rm -rf $(KBUILD) $(KSFT_DIR) $(INITRAMFS) $(BUILD)/*.log

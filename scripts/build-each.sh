@@ -5,15 +5,18 @@
 # selftests) at every commit of the series, in a scratch worktree so the
 # main build stays incremental.
 #
-# usage: build-each.sh KBUILD_WITH_CONFIG JOBS
+# usage: build-each.sh KBUILD_WITH_CONFIG JOBS [FIRST]
+# FIRST: start at that patch number (the commit before it is built first).
 . "$(dirname "$0")/lib.sh"
 
 config=$1/.config
 jobs=${2:-$(nproc)}
+first=${3:-1}
 dir=$(scratch_tree bisect "$BASE_COMMIT")
 obj=$BUILD/bisect/kbuild
 cp "$config" "$obj/.config"
-for c in $(git -C "$TREE" rev-list --reverse "$BASE_COMMIT..$BRANCH"); do
+for c in $(git -C "$TREE" rev-list --reverse "$BASE_COMMIT..$BRANCH" |
+	   tail -n +"$((first > 1 ? first - 1 : 1))"); do
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
 	git -C "$dir" checkout -q --detach "$c"
 	make -s -C "$dir" O="$obj" olddefconfig >/dev/null
