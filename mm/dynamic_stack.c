@@ -118,12 +118,6 @@ static __always_inline unsigned int dynamic_stack_index(unsigned long base,
 	return (base + THREAD_SIZE - 1 - addr) >> PAGE_SHIFT;
 }
 
-static __always_inline unsigned long dynamic_stack_page_addr(unsigned long base,
-							     unsigned int idx)
-{
-	return base + THREAD_SIZE - (idx + 1) * PAGE_SIZE;
-}
-
 static __always_inline void dynamic_stack_count(enum vm_event_item item)
 {
 #ifdef CONFIG_VM_EVENT_COUNTERS
@@ -220,11 +214,28 @@ static int dynamic_stack_cpu_dead(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * vm->pages of a dynamic stack points to the pages member of this, which
+ * also keeps where the PTE of each stack page is, so that the fault path
+ * does not walk the page tables.
+ */
+struct dynamic_stack_map {
+	struct page *pages[DYNAMIC_STACK_PAGES];
+	pte_t *ptes[DYNAMIC_STACK_PAGES];
+};
+
+static __always_inline struct dynamic_stack_map *
+dynamic_stack_map(struct vm_struct *vm)
+{
+	return container_of(vm->pages, struct dynamic_stack_map, pages[0]);
+}
+
 static int dynamic_stack_map_pte(pte_t *pte, unsigned long addr, void *data)
 {
 	struct vm_struct *vm = data;
 	unsigned int idx = dynamic_stack_index((unsigned long)vm->addr, addr);
 
+	dynamic_stack_map(vm)->ptes[idx] = pte;
 	if (idx < vm->nr_pages)
 		set_pte_at(&init_mm, addr, pte, mk_pte(vm->pages[idx], PAGE_KERNEL));
 	return 0;
@@ -242,7 +253,8 @@ static void __dynamic_stack_free(struct vm_struct *vm)
 	remove_vm_area(vm->addr);
 	for (i = 0; i < vm->nr_pages; i++)
 		dynamic_stack_free_page(vm->pages[i]);
-	kfree(vm->pages);
+	if (vm->pages)
+		kfree(dynamic_stack_map(vm));
 	kfree(vm);
 }
 
@@ -252,6 +264,7 @@ static void __dynamic_stack_free(struct vm_struct *vm)
  */
 struct vm_struct *dynamic_stack_alloc(int node)
 {
+	struct dynamic_stack_map *map;
 	unsigned long addr;
 	struct vm_struct *vm;
 
@@ -260,10 +273,10 @@ struct vm_struct *dynamic_stack_alloc(int node)
 	if (!vm)
 		return NULL;
 
-	vm->pages = kcalloc_node(DYNAMIC_STACK_PAGES, sizeof(*vm->pages),
-				 GFP_KERNEL, node);
-	if (!vm->pages)
+	map = kzalloc_node(sizeof(*map), GFP_KERNEL, node);
+	if (!map)
 		goto fail;
+	vm->pages = map->pages;
 
 	while (vm->nr_pages < DYNAMIC_STACK_INIT_PAGES) {
 		struct page *page = dynamic_stack_alloc_page(node, GFP_KERNEL);
@@ -338,16 +351,14 @@ void dynamic_stack_cache_account(struct vm_struct *vm, int sign)
 		atomic_long_add(sign * (long)vm->nr_pages, &dynamic_stack_cached);
 }
 
-static __always_inline void dynamic_stack_set_pte(unsigned long addr,
-						  pte_t pte)
-{
-	pgd_t *pgd = pgd_offset_k(addr);
-	p4d_t *p4d = p4d_offset(pgd, addr);
-	pud_t *pud = pud_offset(p4d, addr);
-	pmd_t *pmd = pmd_offset(pud, addr);
-
-	set_pte(pte_offset_kernel(pmd, addr), pte);
-}
+/*
+ * The fault path is noinstr: an architecture whose set_pte() may be a call
+ * (paravirt) provides a direct write for the machines it enables dynamic
+ * stacks on.
+ */
+#ifndef arch_dynamic_stack_set_pte
+#define arch_dynamic_stack_set_pte(ptep, pte)	set_pte(ptep, pte)
+#endif
 
 /**
  * dynamic_stack_fault - populate the current task's stack up to @address
@@ -369,6 +380,7 @@ noinstr int dynamic_stack_fault(unsigned long address)
 	struct vm_struct *vm = tsk->stack_vm_area;
 	struct dynamic_stack_pool *pool;
 	unsigned int idx, nr;
+	pte_t **ptes;
 
 	if (!dynamic_stack_enabled() || !vm || address - base >= THREAD_SIZE ||
 	    !(vm->flags & VM_SPARSE))
@@ -382,13 +394,13 @@ noinstr int dynamic_stack_fault(unsigned long address)
 	if (idx + 1 - nr > pool->nr)
 		return -ENOMEM;
 
+	ptes = dynamic_stack_map(vm)->ptes;
 	for (; nr <= idx; nr++) {
 		struct page *page = pool->pages[--pool->nr];
 
 		pool->given[pool->nr_given++] = page;
 		vm->pages[nr] = page;
-		dynamic_stack_set_pte(dynamic_stack_page_addr(base, nr),
-				      pool->ptes[pool->nr]);
+		arch_dynamic_stack_set_pte(ptes[nr], pool->ptes[pool->nr]);
 	}
 	if (nr == DYNAMIC_STACK_PAGES)
 		*end_of_stack(tsk) = STACK_END_MAGIC;
