@@ -23,7 +23,8 @@ export BUILD TREE
 
 # kselftest directories built into the test image, and what make check runs.
 KSFT_TARGETS := clone3 rseq x86 dynamic_stack
-KSFT_RUN := -c clone3 -c rseq -c dynamic_stack -t x86:test_shadow_stack_64
+KSFT_RUN := -c clone3 -c rseq -c dynamic_stack -t x86:test_shadow_stack_64 \
+	-t x86:sigreturn_64 -t x86:sysret_rip_64 -t x86:syscall_nt_64
 # Left out of the installed list: rseq's run_param_test.sh stress matrix
 # takes well over an hour under TCG; param_test and its variants still run.
 KSFT_EXCLUDE := rseq:run_param_test.sh

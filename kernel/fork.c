@@ -580,9 +580,9 @@ static void account_kernel_stack(struct task_struct *tsk, int account)
 {
 	if (IS_ENABLED(CONFIG_VMAP_STACK)) {
 		struct vm_struct *vm = task_stack_vm_area(tsk);
-		int i;
+		unsigned int i, nr = dynamic_stack_account_pages(vm, account);
 
-		for (i = 0; i < vm->nr_pages; i++)
+		for (i = 0; i < nr; i++)
 			mod_lruvec_page_state(vm->pages[i], NR_KERNEL_STACK_KB,
 					      account * (PAGE_SIZE / 1024));
 	} else {

@@ -3,7 +3,8 @@
  * In-kernel tests for dynamic kernel stacks, run through debugfs by
  * tools/testing/selftests/dynamic_stack:
  *
- *  run    write a test name ("kthread", "irq", "preempt", "refill"); the
+ *  run    write a test name ("kthread", "irq", "irq_edge", "preempt",
+ *         "refill"); the
  *         write succeeds if the test passed, details go to the kernel log
  *  deep   write N: the writing thread uses its kernel stack down to N bytes
  *         below the top, touching every page on the way
@@ -31,9 +32,13 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#ifdef CONFIG_X86_LOCAL_APIC
+#include <asm/apic.h>
+#endif
 
 /* Stay this far above the bottom of the stack: room for calls and entries. */
 #define DEEP_RESERVE	2048
@@ -205,7 +210,8 @@ static int test_irq(void)
 
 	cpu = get_cpu();
 	atomic_set(&timer_fires, 0);
-	hrtimer_init(&timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	hrtimer_init_on_stack(&timer, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_PINNED_HARD);
 	timer.function = irq_timer_fn;
 	hrtimer_start(&timer, ns_to_ktime(20 * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_PINNED_HARD);
@@ -215,6 +221,7 @@ static int test_irq(void)
 		ret = run_growers("irq", 1, cpu, false, false);
 
 	hrtimer_cancel(&timer);
+	destroy_hrtimer_on_stack(&timer);
 	if (!ret && !atomic_read(&timer_fires)) {
 		pr_err("irq: the timer never fired\n");
 		ret = -EINVAL;
@@ -223,6 +230,168 @@ static int test_irq(void)
 		atomic_read(&timer_fires));
 	return ret;
 }
+
+#ifdef CONFIG_X86_LOCAL_APIC
+/*
+ * The first write to a stack page can be the CPU pushing the frame of an
+ * external interrupt it has already accepted.  Wait for the timer with the
+ * stack pointer just above the unpopulated part of the stack, interrupts
+ * on and nothing below the stack pointer touched: the frame of the next
+ * interrupt (40 bytes below the 16-byte aligned stack pointer) crosses
+ * into the unpopulated page.  The interrupt must still reach its handler,
+ * and leave nothing in service in the local APIC.
+ */
+#define EDGE_GAP	16
+#define EDGE_SPINS	(200 * 1000 * 1000UL)
+
+static noinline int sit_at_edge(unsigned long edge)
+{
+	int old = atomic_read(&timer_fires);
+	unsigned long spins;
+	u8 *below;
+
+	/* No calls from here on: a call's frame would fault in the page. */
+	below = __builtin_alloca(current_stack_pointer - edge - EDGE_GAP);
+	barrier_data(below);
+	if (current_stack_pointer <= edge ||
+	    current_stack_pointer > edge + EDGE_GAP + 16)
+		return -ERANGE;
+
+	for (spins = 0; spins < EDGE_SPINS; spins++) {
+		if (atomic_read(&timer_fires) != old)
+			return 0;
+		cpu_relax();
+	}
+	return -ETIMEDOUT;
+}
+
+static bool apic_in_service(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < APIC_ISR_NR; i++) {
+		if (apic_read(APIC_ISR + i * 0x10))
+			return true;
+	}
+	return false;
+}
+
+struct edge_arg {
+	int result;
+	unsigned int before;
+	unsigned int after;
+	bool in_service;
+	struct task_struct *task;
+	struct completion go;
+	struct completion done;
+};
+
+static int edge_thread(void *data)
+{
+	struct edge_arg *arg = data;
+	unsigned long top = (unsigned long)task_stack_page(current) + THREAD_SIZE;
+
+	wait_for_completion(&arg->go);
+	arg->before = dynamic_stack_populated(current);
+	if (arg->before < DYNAMIC_STACK_PAGES)
+		arg->result = sit_at_edge(top - arg->before * PAGE_SIZE);
+	arg->after = dynamic_stack_populated(current);
+	local_irq_disable();
+	arg->in_service = apic_in_service();
+	local_irq_enable();
+	complete(&arg->done);
+
+	/* Keep the stack until all have run: a stack from the cache is grown */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static int check_edge(struct edge_arg *arg)
+{
+	if (arg->before == DYNAMIC_STACK_PAGES)
+		return 0;
+	if (arg->result == -ETIMEDOUT)
+		pr_err("irq_edge: the timer interrupt never arrived\n");
+	else if (arg->result)
+		pr_err("irq_edge: could not place the stack pointer\n");
+	if (arg->result || arg->after != arg->before + 1 || arg->in_service) {
+		pr_err("irq_edge: pages %u -> %u, APIC ISR %s\n", arg->before,
+		       arg->after, arg->in_service ? "not clear" : "clear");
+		return -EINVAL;
+	}
+	return 1;
+}
+
+/*
+ * More threads than the stack cache holds are alive at once, so that most
+ * get a new stack, with one populated page; the others are skipped.
+ */
+#define EDGE_THREADS	8
+
+static int test_irq_edge(void)
+{
+	struct edge_arg *args;
+	struct hrtimer timer;
+	int cpu, i, started = 0, tested = 0, ret = 0;
+
+	args = kcalloc(EDGE_THREADS, sizeof(*args), GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+
+	cpu = get_cpu();
+	hrtimer_init_on_stack(&timer, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_PINNED_HARD);
+	timer.function = irq_timer_fn;
+	hrtimer_start(&timer, ns_to_ktime(20 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	put_cpu();
+
+	for (i = 0; i < EDGE_THREADS; i++) {
+		struct task_struct *t;
+
+		init_completion(&args[i].go);
+		init_completion(&args[i].done);
+		t = kthread_create(edge_thread, &args[i], "dstack_edge/%d", i);
+		if (IS_ERR(t)) {
+			ret = PTR_ERR(t);
+			break;
+		}
+		kthread_bind(t, cpu);
+		args[i].task = t;
+		wake_up_process(t);
+		started++;
+	}
+
+	/* One at a time, so that each waits for an interrupt of its own */
+	for (i = 0; i < started; i++) {
+		int r;
+
+		complete(&args[i].go);
+		wait_for_completion(&args[i].done);
+		r = check_edge(&args[i]);
+		if (r < 0 && !ret)
+			ret = r;
+		tested += r > 0;
+	}
+	for (i = 0; i < started; i++)
+		kthread_stop(args[i].task);
+
+	hrtimer_cancel(&timer);
+	destroy_hrtimer_on_stack(&timer);
+	kfree(args);
+
+	pr_info("irq_edge: %d of %d threads had an unpopulated page to test\n",
+		tested, started);
+	if (!ret && !tested)
+		ret = -EINVAL;
+	return ret;
+}
+#endif
 
 /* Several threads on one CPU grow in turns, rescheduling between steps. */
 static int test_preempt(void)
@@ -242,6 +411,9 @@ static const struct {
 } tests[] = {
 	{ "kthread", test_kthread },
 	{ "irq", test_irq },
+#ifdef CONFIG_X86_LOCAL_APIC
+	{ "irq_edge", test_irq_edge },
+#endif
 	{ "preempt", test_preempt },
 	{ "refill", test_refill },
 };

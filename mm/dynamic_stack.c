@@ -42,6 +42,8 @@
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
 
+#include "internal.h"
+
 DEFINE_STATIC_KEY_FALSE(dynamic_stack_key);
 
 static bool dynamic_stack_param __initdata = true;
@@ -52,11 +54,8 @@ static const char *dynamic_stack_off_reason =
 struct dynamic_stack_pool {
 	/* pages[0 .. nr) are free, zeroed pages, ptes[] their kernel PTEs */
 	unsigned int nr;
-	/* given[0 .. nr_given) went to stacks and await KernelStack accounting */
-	unsigned int nr_given;
 	struct page *pages[DYNAMIC_STACK_POOL_PAGES];
 	pte_t ptes[DYNAMIC_STACK_POOL_PAGES];
-	struct page *given[DYNAMIC_STACK_POOL_PAGES];
 	struct irq_work refill;
 };
 
@@ -151,17 +150,6 @@ static void dynamic_stack_pool_add(struct dynamic_stack_pool *pool,
 	pool->pages[pool->nr++] = page;
 }
 
-/* Account the pages that faults gave to stacks since the last refill. */
-static void dynamic_stack_account_given(struct dynamic_stack_pool *pool)
-{
-	while (pool->nr_given) {
-		struct page *page = pool->given[--pool->nr_given];
-
-		mod_node_page_state(page_pgdat(page), NR_KERNEL_STACK_KB,
-				    PAGE_SIZE / 1024);
-	}
-}
-
 /*
  * Runs in hard interrupt context on the pool's CPU, so neither the fault
  * path nor another refill can run concurrently with it on this pool.
@@ -170,8 +158,6 @@ static void dynamic_stack_refill(struct irq_work *work)
 {
 	struct dynamic_stack_pool *pool =
 		container_of(work, struct dynamic_stack_pool, refill);
-
-	dynamic_stack_account_given(pool);
 
 	while (pool->nr < DYNAMIC_STACK_POOL_PAGES) {
 		struct page *page = NULL;
@@ -188,40 +174,43 @@ static void dynamic_stack_refill(struct irq_work *work)
 	}
 }
 
-static int dynamic_stack_cpu_prepare(unsigned int cpu)
-{
-	struct dynamic_stack_pool *pool = per_cpu_ptr(&dynamic_stack_pool, cpu);
-
-	init_irq_work(&pool->refill, dynamic_stack_refill);
-	while (pool->nr < DYNAMIC_STACK_POOL_PAGES) {
-		struct page *page = dynamic_stack_alloc_page(cpu_to_node(cpu),
-							     GFP_KERNEL);
-
-		if (!page)
-			return -ENOMEM;
-		dynamic_stack_pool_add(pool, page);
-	}
-	return 0;
-}
-
 static int dynamic_stack_cpu_dead(unsigned int cpu)
 {
 	struct dynamic_stack_pool *pool = per_cpu_ptr(&dynamic_stack_pool, cpu);
 
-	dynamic_stack_account_given(pool);
 	while (pool->nr)
 		dynamic_stack_free_page(pool->pages[--pool->nr]);
+	return 0;
+}
+
+static int dynamic_stack_cpu_prepare(unsigned int cpu)
+{
+	struct dynamic_stack_pool *pool = per_cpu_ptr(&dynamic_stack_pool, cpu);
+
+	while (pool->nr < DYNAMIC_STACK_POOL_PAGES) {
+		struct page *page = dynamic_stack_alloc_page(cpu_to_node(cpu),
+							     GFP_KERNEL);
+
+		if (!page) {
+			dynamic_stack_cpu_dead(cpu);
+			return -ENOMEM;
+		}
+		dynamic_stack_pool_add(pool, page);
+	}
 	return 0;
 }
 
 /*
  * vm->pages of a dynamic stack points to the pages member of this, which
  * also keeps where the PTE of each stack page is, so that the fault path
- * does not walk the page tables.
+ * does not walk the page tables, and how many of its pages are accounted
+ * in NR_KERNEL_STACK_KB: the fault path cannot update statistics, so the
+ * pages it adds are accounted when the task switches out.
  */
 struct dynamic_stack_map {
 	struct page *pages[DYNAMIC_STACK_PAGES];
 	pte_t *ptes[DYNAMIC_STACK_PAGES];
+	unsigned int nr_accounted;
 };
 
 static __always_inline struct dynamic_stack_map *
@@ -268,8 +257,11 @@ struct vm_struct *dynamic_stack_alloc(int node)
 	unsigned long addr;
 	struct vm_struct *vm;
 
-	vm = __get_vm_area_caller(THREAD_SIZE, VM_SPARSE, VMALLOC_START,
-				  VMALLOC_END, __builtin_return_address(0));
+	/* Aligned as any thread stack: some code masks a stack address */
+	vm = __get_vm_area_node(THREAD_SIZE, THREAD_ALIGN, PAGE_SHIFT,
+				VM_SPARSE | VM_UNINITIALIZED, VMALLOC_START,
+				VMALLOC_END, node, GFP_KERNEL,
+				__builtin_return_address(0));
 	if (!vm)
 		return NULL;
 
@@ -291,6 +283,8 @@ struct vm_struct *dynamic_stack_alloc(int node)
 				dynamic_stack_map_pte, vm))
 		goto fail;
 	flush_cache_vmap(addr, addr + THREAD_SIZE);
+	/* /proc/vmallocinfo reads vm->pages[] from now on */
+	clear_vm_uninitialized_flag(vm);
 	return vm;
 
 fail:
@@ -396,15 +390,14 @@ noinstr int dynamic_stack_fault(unsigned long address)
 
 	ptes = dynamic_stack_map(vm)->ptes;
 	for (; nr <= idx; nr++) {
-		struct page *page = pool->pages[--pool->nr];
-
-		pool->given[pool->nr_given++] = page;
-		vm->pages[nr] = page;
+		pool->nr--;
+		vm->pages[nr] = pool->pages[pool->nr];
 		arch_dynamic_stack_set_pte(ptes[nr], pool->ptes[pool->nr]);
 	}
 	if (nr == DYNAMIC_STACK_PAGES)
 		*end_of_stack(tsk) = STACK_END_MAGIC;
-	WRITE_ONCE(vm->nr_pages, nr);
+	/* vm->pages[] before vm->nr_pages, for /proc/vmallocinfo */
+	smp_store_release(&vm->nr_pages, nr);
 	dynamic_stack_count(DYNAMIC_STACK_FAULT);
 	return 1;
 }
@@ -465,14 +458,78 @@ unsigned int dynamic_stack_populated(struct task_struct *tsk)
 	return vm ? READ_ONCE(vm->nr_pages) : DYNAMIC_STACK_PAGES;
 }
 
+/**
+ * dynamic_stack_account_pages - pages to (un)account at fork or exit
+ * @vm: the stack
+ * @account: 1 when the stack is given to a task, -1 when its task exits
+ *
+ * Return: how many of vm->pages[] the caller is to add to, or subtract
+ * from, NR_KERNEL_STACK_KB: those populated when the stack is given to its
+ * task, and at exit those accounted so far.  Pages added after the exit
+ * accounting are not accounted, and are again when the stack is reused.
+ */
+unsigned int dynamic_stack_account_pages(struct vm_struct *vm, int account)
+{
+	struct dynamic_stack_map *map;
+	unsigned int nr;
+
+	if (!is_dynamic_stack(vm))
+		return vm->nr_pages;
+
+	map = dynamic_stack_map(vm);
+	/* Exit runs in the task itself: keep its switch-out out of the way */
+	preempt_disable();
+	nr = account > 0 ? READ_ONCE(vm->nr_pages) : map->nr_accounted;
+	map->nr_accounted = account > 0 ? nr : 0;
+	preempt_enable();
+	return nr;
+}
+
 /*
- * The exhaustion policy.  Called with preemption disabled at the end of
- * __schedule() and in schedule_tail(), before the incoming task runs any
- * deeper than it ran when it was switched out (or, for a new task, than its
- * populated top page).  While the pool cannot cover every page the task may
- * still fault in, the task is sent straight back into the scheduler.  Other
- * tasks are switched in meanwhile, and the refill runs as soon as interrupts
- * are enabled.
+ * Called in prepare_task_switch() for the task being switched out, which
+ * is still current, with interrupts disabled.
+ *
+ * The task's stack is also used below the point where it switches out
+ * before its switch-in check has run: __switch_to() runs on it before
+ * current changes, then finish_task_switch().  Populate
+ * DYNAMIC_STACK_SWITCH_SLACK bytes below the stack pointer now, out of the
+ * task's own budget, so that it cannot fault there.  Then account the pages
+ * its faults added since it last switched out.
+ */
+void __dynamic_stack_sched_out(void)
+{
+	struct task_struct *tsk = current;
+	struct vm_struct *vm = tsk->stack_vm_area;
+	struct dynamic_stack_map *map;
+	unsigned long floor = (unsigned long)tsk->stack;
+	unsigned int i, nr;
+
+	if (!vm || !is_dynamic_stack(vm) || READ_ONCE(tsk->__state) == TASK_DEAD)
+		return;
+
+	if (current_stack_pointer - floor > DYNAMIC_STACK_SWITCH_SLACK)
+		floor = current_stack_pointer - DYNAMIC_STACK_SWITCH_SLACK;
+	dynamic_stack_fault(floor);
+
+	map = dynamic_stack_map(vm);
+	nr = READ_ONCE(vm->nr_pages);
+	if (!map->nr_accounted || map->nr_accounted == nr)
+		return;
+	/* Not charged to a memcg: see dynamic_stack_charge() */
+	for (i = map->nr_accounted; i < nr; i++)
+		mod_node_page_state(page_pgdat(vm->pages[i]), NR_KERNEL_STACK_KB,
+				    PAGE_SIZE / 1024);
+	map->nr_accounted = nr;
+}
+
+/*
+ * The exhaustion policy.  Called in finish_task_switch() for the incoming
+ * task, with interrupts still disabled, before it runs deeper than
+ * DYNAMIC_STACK_SWITCH_SLACK below the point where it switched out (or, for
+ * a new task, than its populated top page).  While the pool cannot cover
+ * every page the task may still fault in, the task is sent straight back
+ * into the scheduler.  Other tasks are switched in meanwhile, and the
+ * refill runs as soon as interrupts are enabled.
  */
 void __dynamic_stack_sched_in(void)
 {
@@ -480,7 +537,8 @@ void __dynamic_stack_sched_in(void)
 	unsigned int free = READ_ONCE(pool->nr);
 	unsigned int missing = DYNAMIC_STACK_PAGES - dynamic_stack_populated(current);
 
-	if (free < DYNAMIC_STACK_POOL_PAGES || READ_ONCE(pool->nr_given))
+	/* Not on a CPU going down: the refill would never run there */
+	if (free < DYNAMIC_STACK_POOL_PAGES && cpu_online(smp_processor_id()))
 		irq_work_queue(&pool->refill);
 
 	if (unlikely(free < missing)) {
@@ -535,7 +593,7 @@ unsigned int dynamic_stack_pool_free(int cpu)
 
 static int __init dynamic_stack_init(void)
 {
-	int ret;
+	int cpu, ret;
 
 	if (!dynamic_stack_param)
 		dynamic_stack_off_reason = "dynamic_stack=off";
@@ -543,6 +601,10 @@ static int __init dynamic_stack_init(void)
 		pr_info("disabled (%s)\n", dynamic_stack_off_reason);
 		return 0;
 	}
+
+	for_each_possible_cpu(cpu)
+		init_irq_work(per_cpu_ptr(&dynamic_stack_pool.refill, cpu),
+			      dynamic_stack_refill);
 
 	ret = cpuhp_setup_state(CPUHP_BP_PREPARE_DYN, "mm/dynamic_stack:prepare",
 				dynamic_stack_cpu_prepare,

@@ -8,6 +8,7 @@
 
 #include <linux/jump_label.h>
 #include <linux/types.h>
+#include <linux/vmalloc.h>
 
 struct task_struct;
 struct vm_struct;
@@ -17,6 +18,11 @@ struct vm_struct;
 /* Pages of a thread stack, and how many of them are populated at fork. */
 #define DYNAMIC_STACK_PAGES		(THREAD_SIZE >> PAGE_SHIFT)
 #define DYNAMIC_STACK_INIT_PAGES	1
+/*
+ * Stack space below the point where a task switches out that is populated
+ * then: its switch-in path uses it before the switch-in check.
+ */
+#define DYNAMIC_STACK_SWITCH_SLACK	1024
 /* Enough for two tasks to grow their whole stack between two refills. */
 #define DYNAMIC_STACK_POOL_PAGES	\
 	(2 * (DYNAMIC_STACK_PAGES - DYNAMIC_STACK_INIT_PAGES))
@@ -39,6 +45,8 @@ void dynamic_stack_clear(struct vm_struct *vm);
 void dynamic_stack_cache_account(struct vm_struct *vm, int sign);
 
 int dynamic_stack_fault(unsigned long address);
+unsigned int dynamic_stack_account_pages(struct vm_struct *vm, int account);
+void __dynamic_stack_sched_out(void);
 void __dynamic_stack_sched_in(void);
 
 unsigned int dynamic_stack_populated(struct task_struct *tsk);
@@ -56,9 +64,16 @@ void dynamic_stack_get_counts(struct dynamic_stack_counts *counts);
 unsigned int dynamic_stack_pool_free(int cpu);
 
 /*
- * Called with preemption disabled when a task starts or resumes running
- * on a CPU: see the exhaustion policy in dynamic_stack.c.
+ * Called with interrupts disabled when a task stops running on a CPU, and
+ * when it starts or resumes running on one: see the exhaustion policy in
+ * dynamic_stack.c.
  */
+static __always_inline void dynamic_stack_sched_out(void)
+{
+	if (dynamic_stack_enabled())
+		__dynamic_stack_sched_out();
+}
+
 static __always_inline void dynamic_stack_sched_in(void)
 {
 	if (dynamic_stack_enabled())
@@ -74,6 +89,13 @@ static inline void dynamic_stack_free(struct vm_struct *vm) { }
 static inline void dynamic_stack_clear(struct vm_struct *vm) { }
 static inline void dynamic_stack_cache_account(struct vm_struct *vm, int sign) { }
 static inline int dynamic_stack_fault(unsigned long address) { return 0; }
+static inline unsigned int dynamic_stack_account_pages(struct vm_struct *vm,
+						       int account)
+{
+	return vm->nr_pages;
+}
+
+static inline void dynamic_stack_sched_out(void) { }
 static inline void dynamic_stack_sched_in(void) { }
 static inline bool dynamic_stack_end_present(struct task_struct *tsk)
 {

@@ -5157,6 +5157,7 @@ static inline void
 prepare_task_switch(struct rq *rq, struct task_struct *prev,
 		    struct task_struct *next)
 {
+	dynamic_stack_sched_out();
 	kcov_prepare_switch(prev);
 	sched_info_switch(rq, prev, next);
 	perf_event_task_sched_out(prev, next);
@@ -5227,6 +5228,7 @@ static struct rq *finish_task_switch(struct task_struct *prev)
 	perf_event_task_sched_in(prev, current);
 	finish_task(prev);
 	tick_nohz_task_switch();
+	dynamic_stack_sched_in();
 	finish_lock_switch(rq);
 	finish_arch_post_lock_switch();
 	kcov_finish_switch(current);
@@ -5293,10 +5295,13 @@ asmlinkage __visible void schedule_tail(struct task_struct *prev)
 	 */
 
 	finish_task_switch(prev);
-	dynamic_stack_sched_in();
 	preempt_enable();
-	/* Without preemption, preempt_enable() does not honour the wait. */
-	if (!IS_ENABLED(CONFIG_PREEMPTION) && dynamic_stack_enabled()) {
+	/*
+	 * The switch-in check may have sent this task back into the
+	 * scheduler, which preempt_enable() does not do without full
+	 * preemption (nor with PREEMPT_DYNAMIC booted as none or voluntary).
+	 */
+	if (dynamic_stack_enabled()) {
 		while (need_resched())
 			schedule();
 	}
@@ -6760,9 +6765,10 @@ picked:
 	} else {
 		rq_unpin_lock(rq, &rf);
 		__balance_callbacks(rq);
+		/* It may be a task the check below sent back: check it again */
+		dynamic_stack_sched_in();
 		raw_spin_rq_unlock_irq(rq);
 	}
-	dynamic_stack_sched_in();
 }
 
 void __noreturn do_task_dead(void)

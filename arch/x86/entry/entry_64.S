@@ -446,6 +446,13 @@ SYM_CODE_END(\asmsym)
  * the IST stack, or it copies pt_regs to the interrupted stack, where @cfunc
  * then runs as if #PF had been delivered without IST.  Either way the IST
  * stack is free again before anything that may fault or sleep runs.
+ *
+ * An exception raised by the IRET to a 16-bit stack segment cannot push its
+ * frame on the read-only espfix64 stack, and that push raises #PF with RIP
+ * at the IRET.  Without the #PF IST this #PF could not be pushed either and
+ * became a double fault, which exc_double_fault() turns into the #GP(0) it
+ * stands for.  Here error_entry() takes it for the bad IRET it is and makes
+ * a user-mode frame of it; it is then handled as that #GP(0).
  */
 .macro idtentry_pf_ist vector asmsym cfunc
 SYM_CODE_START(\asmsym)
@@ -453,6 +460,9 @@ SYM_CODE_START(\asmsym)
 	ENDBR
 	ASM_CLAC
 	cld
+
+	cmpq	$native_irq_return_iret, 8(%rsp)	/* RIP, above the error code */
+	je	.Lespfix_\@
 
 	call	error_entry
 	movq	%rax, %rsp			/* pt_regs pointer */
@@ -477,6 +487,18 @@ SYM_CODE_START(\asmsym)
 	movq	ORIG_RAX(%rsp), %rsi		/* get error code into 2nd argument*/
 	movq	$-1, ORIG_RAX(%rsp)		/* no syscall to restart */
 	call	\cfunc
+	jmp	error_return
+
+.Lespfix_\@:
+	call	error_entry			/* a bad IRET: user-mode pt_regs */
+	movq	%rax, %rsp
+	ENCODE_FRAME_POINTER
+	UNWIND_HINT_REGS
+
+	movq	%rsp, %rdi
+	xorl	%esi, %esi			/* #GP(0): its error code is lost */
+	movq	$-1, ORIG_RAX(%rsp)
+	call	exc_general_protection
 	jmp	error_return
 
 _ASM_NOKPROBE(\asmsym)

@@ -10,6 +10,7 @@
 #include <linux/instrumentation.h>
 #include <linux/panic.h>
 #include <linux/sched/task_stack.h>
+#include <asm/apic.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
 #include <asm/fred.h>
@@ -31,6 +32,13 @@ static noinstr void __noreturn pf_switch_fatal(struct pt_regs *regs,
 					       unsigned long sp)
 {
 	struct stack_info info;
+
+	/*
+	 * The report reads the task stack, and a fault on it now would be
+	 * delivered on top of this frame: populate it all while the pool has
+	 * the pages.
+	 */
+	dynamic_stack_fault((unsigned long)task_stack_page(current));
 
 	irqentry_nmi_enter(regs);
 	instrumentation_begin();
@@ -74,28 +82,113 @@ static __always_inline void *pf_switch_stack(struct pt_regs *regs,
 	return (void *)sp;
 }
 
+static __always_inline u32 pf_apic_read(u32 reg)
+{
+	if (x2apic_mode)
+		return __rdmsr(APIC_BASE_MSR + (reg >> 4));
+	return native_apic_mem_read(reg);
+}
+
+/* The highest vector the local APIC has in service, or -1 if none. */
+static __always_inline int pf_apic_in_service(void)
+{
+	int i;
+
+	for (i = APIC_ISR_NR - 1; i >= 0; i--) {
+		u32 isr = pf_apic_read(APIC_ISR + i * 0x10);
+
+		if (isr)
+			return i * 32 + __fls(isr);
+	}
+	return -1;
+}
+
+/*
+ * A stack fault can be raised by the CPU pushing the frame of an external
+ * interrupt onto the task stack.  The interrupt has been accepted by then:
+ * the local APIC has it in service, but its handler never ran, and
+ * returning to the interrupted code would lose it and block every interrupt
+ * of its priority class or lower on this CPU until the next EOI, which
+ * never comes.
+ *
+ * Interrupt handlers run with interrupts disabled, so if the interrupted
+ * context had them enabled, no vector can be in service unless its delivery
+ * faulted.  Return that vector, or -1.  A CPU that keeps such an interrupt
+ * pending instead has nothing in service, and delivers it after the return.
+ */
+static __always_inline int pf_lost_vector(struct pt_regs *regs)
+{
+	int vector;
+
+	if (!(regs->flags & X86_EFLAGS_IF) ||
+	    !cpu_feature_enabled(X86_FEATURE_APIC))
+		return -1;
+	vector = pf_apic_in_service();
+	return vector >= FIRST_EXTERNAL_VECTOR ? vector : -1;
+}
+
+/* Where an event's frame goes at @sp: populate it, it is the task stack */
+static __always_inline void *pf_event_frame(struct pt_regs *regs,
+					    unsigned long sp, size_t size)
+{
+	sp -= size;
+	if (dynamic_stack_fault(sp) < 0)
+		pf_switch_fatal(regs, sp, sp);
+	return (void *)sp;
+}
+
+/*
+ * See pf_lost_vector().  Deliver the interrupt as the CPU would have: push
+ * its frame on the stack, now populated, and return to its IDT entry with
+ * IF, TF, NT and RF clear.
+ */
+static __always_inline void pf_deliver_lost_irq(struct pt_regs *regs)
+{
+	int vector = pf_lost_vector(regs);
+	unsigned long *frame;
+	struct desc_ptr idt;
+	gate_desc *gate;
+
+	if (vector < 0)
+		return;
+
+	frame = pf_event_frame(regs, ALIGN_DOWN(regs->sp, 16), 5 * sizeof(long));
+	frame[0] = regs->ip;
+	frame[1] = regs->cs;
+	frame[2] = regs->flags;
+	frame[3] = regs->sp;
+	frame[4] = regs->ss;
+
+	asm volatile("sidt %0" : "=m" (idt));
+	gate = (gate_desc *)idt.address + vector;
+	regs->ip = gate->offset_low | (unsigned long)gate->offset_middle << 16 |
+		   (unsigned long)gate->offset_high << 32;
+	regs->sp = (unsigned long)frame;
+	regs->flags &= ~(X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_NT |
+			 X86_EFLAGS_RF);
+}
+
 /**
  * pf_switch_off_ist - the kernel-mode part of the #PF IST entry
  * @regs: pt_regs on the #PF IST stack
  *
  * See pf_switch_stack().  Without IST the CPU would have pushed the frame
- * below the interrupted RSP, aligned to 16 bytes, or at the top of the task
- * stack in the SYSCALL gap, where RSP is still the user's.
+ * below the interrupted RSP, aligned to 16 bytes.  Like the regular #PF
+ * entry, this runs with the kernel GSBASE and CR3: a kernel-mode #PF in
+ * the SYSCALL gap or under the user CR3 is not supported by either.
  *
  * Return: NULL if the fault was served, else the pt_regs to continue with.
  */
 asmlinkage __visible noinstr struct pt_regs *pf_switch_off_ist(struct pt_regs *regs)
 {
-	unsigned long sp = regs->sp;
 	struct pt_regs *regs_ret;
 
-	if (ip_within_syscall_gap(regs))
-		sp = current_top_of_stack();
-
-	regs_ret = pf_switch_stack(regs, read_cr2(), ALIGN_DOWN(sp, 16),
+	regs_ret = pf_switch_stack(regs, read_cr2(), ALIGN_DOWN(regs->sp, 16),
 				   sizeof(*regs_ret));
 	if (regs_ret)
 		*regs_ret = *regs;
+	else
+		pf_deliver_lost_irq(regs);
 	return regs_ret;
 }
 
@@ -125,6 +218,7 @@ noinstr bool __fred_pf_kernel(struct pt_regs *regs, unsigned long error_code)
 {
 	struct fred_frame *frame;
 	unsigned long sp;
+	int vector = -1;
 
 	if (regs->fred_cs.sl)
 		return false;
@@ -132,11 +226,23 @@ noinstr bool __fred_pf_kernel(struct pt_regs *regs, unsigned long error_code)
 	/* Delivery at the same stack level skips the red zone and aligns */
 	sp = (regs->sp - FRED_CONFIG_REDZONE) & FRED_STACK_FRAME_RSP_MASK;
 	frame = pf_switch_stack(regs, fred_event_data(regs), sp, sizeof(*frame));
-	if (!frame)
-		return true;
+	if (!frame) {
+		/* A served stack fault; see pf_lost_vector() */
+		vector = pf_lost_vector(regs);
+		if (vector < 0)
+			return true;
+		frame = pf_event_frame(regs, sp, sizeof(*frame));
+	}
 
 	*frame = *container_of(regs, struct fred_frame, regs);
 	frame->regs.orig_ax = error_code;
+	if (vector >= 0) {
+		/* The frame FRED would have pushed for the interrupt */
+		frame->regs.orig_ax = 0;
+		frame->regs.fred_ss.type = EVENT_TYPE_EXTINT;
+		frame->regs.fred_ss.vector = vector;
+		frame->info.edata = 0;
+	}
 
 	/* ERETS to the trampoline: stack level 0 (fred_cs.sl), IF clear */
 	regs->ip = (unsigned long)asm_fred_pf_level_0;
@@ -150,25 +256,54 @@ __visible noinstr void fred_pf_level_0(struct pt_regs *regs)
 {
 	unsigned long error_code = regs->orig_ax;
 
+	/* An interrupt whose delivery faulted, see __fred_pf_kernel() */
+	if (regs->fred_ss.type == EVENT_TYPE_EXTINT) {
+		fred_entry_from_kernel(regs);
+		return;
+	}
 	regs->orig_ax = -1;
 	exc_page_fault(regs, error_code);
 }
 #endif
 
 /*
- * Shift the #PF IST entry below the interrupted frame if that is on the #PF
- * IST stack, so that a nested #PF does not overwrite it, and keep the old
- * entry just above the new one for __pf_ist_exit().  The CPU aligns RSP down
- * to 16 bytes before pushing an exception frame, which keeps that word.
+ * The lowest address in use on the #PF IST stack under the frame at @sp:
+ * @sp itself, or, if @sp is on another exception stack (an NMI that hit a
+ * #DB that hit the #PF window), the RSP that stack's first frame
+ * interrupted, and so on.  0 if the #PF IST stack is not in use.
+ */
+static __always_inline unsigned long pf_ist_in_use(unsigned long sp)
+{
+	struct stack_info info;
+	int i;
+
+	for (i = 0; i < N_EXCEPTION_STACKS; i++) {
+		if (on_pf_ist_stack(sp))
+			return sp;
+		if (!get_stack_info_noinstr((unsigned long *)sp, current, &info) ||
+		    info.type < STACK_TYPE_EXCEPTION)
+			return 0;
+		sp = (unsigned long)info.next_sp;
+	}
+	return 0;
+}
+
+/*
+ * Shift the #PF IST entry below the interrupted frame if the #PF IST stack
+ * is in use under it, so that a nested #PF does not overwrite it, and keep
+ * the old entry just above the new one for __pf_ist_exit().  The CPU aligns
+ * RSP down to 16 bytes before pushing an exception frame, which keeps that
+ * word.
  */
 noinstr void __pf_ist_enter(struct pt_regs *regs)
 {
-	unsigned long old_ist, new_ist;
+	unsigned long old_ist, new_ist, in_use;
 
 	old_ist = __this_cpu_read(cpu_tss_rw.x86_tss.ist[IST_INDEX_PF]);
 	new_ist = old_ist;
-	if (on_pf_ist_stack(regs->sp))
-		new_ist = regs->sp;
+	in_use = pf_ist_in_use(regs->sp);
+	if (in_use)
+		new_ist = in_use;
 
 	new_ist -= sizeof(old_ist);
 	*(unsigned long *)new_ist = old_ist;

@@ -193,6 +193,15 @@ TEST_F_TIMEOUT(dstack, in_kernel_irq, 120)
 	run_in_kernel(_metadata, "irq");
 }
 
+TEST_F_TIMEOUT(dstack, in_kernel_irq_edge, 120)
+{
+#if defined(__x86_64__)
+	run_in_kernel(_metadata, "irq_edge");
+#else
+	SKIP(return, "the stack-edge interrupt test is x86-64 only");
+#endif
+}
+
 TEST_F_TIMEOUT(dstack, in_kernel_preempt, 120)
 {
 	run_in_kernel(_metadata, "preempt");
