@@ -202,26 +202,38 @@ static enum hrtimer_restart irq_timer_fn(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
+/* Start a 20 us timer on this CPU, counting in timer_fires; return the CPU */
+static int start_irq_timer(struct hrtimer *timer)
+{
+	int cpu = get_cpu();
+
+	atomic_set(&timer_fires, 0);
+	hrtimer_init_on_stack(timer, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_PINNED_HARD);
+	timer->function = irq_timer_fn;
+	hrtimer_start(timer, ns_to_ktime(20 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	put_cpu();
+	return cpu;
+}
+
+static void stop_irq_timer(struct hrtimer *timer)
+{
+	hrtimer_cancel(timer);
+	destroy_hrtimer_on_stack(timer);
+}
+
 /* Grow stacks while a 20 us timer interrupts the CPU they grow on. */
 static int test_irq(void)
 {
 	struct hrtimer timer;
 	int cpu, i, ret = 0;
 
-	cpu = get_cpu();
-	atomic_set(&timer_fires, 0);
-	hrtimer_init_on_stack(&timer, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_REL_PINNED_HARD);
-	timer.function = irq_timer_fn;
-	hrtimer_start(&timer, ns_to_ktime(20 * NSEC_PER_USEC),
-		      HRTIMER_MODE_REL_PINNED_HARD);
-	put_cpu();
-
+	cpu = start_irq_timer(&timer);
 	for (i = 0; i < 8 && !ret; i++)
 		ret = run_growers("irq", 1, cpu, false, false);
+	stop_irq_timer(&timer);
 
-	hrtimer_cancel(&timer);
-	destroy_hrtimer_on_stack(&timer);
 	if (!ret && !atomic_read(&timer_fires)) {
 		pr_err("irq: the timer never fired\n");
 		ret = -EINVAL;
@@ -343,14 +355,7 @@ static int test_irq_edge(void)
 	if (!args)
 		return -ENOMEM;
 
-	cpu = get_cpu();
-	hrtimer_init_on_stack(&timer, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_REL_PINNED_HARD);
-	timer.function = irq_timer_fn;
-	hrtimer_start(&timer, ns_to_ktime(20 * NSEC_PER_USEC),
-		      HRTIMER_MODE_REL_PINNED_HARD);
-	put_cpu();
-
+	cpu = start_irq_timer(&timer);
 	for (i = 0; i < EDGE_THREADS; i++) {
 		struct task_struct *t;
 
@@ -381,8 +386,7 @@ static int test_irq_edge(void)
 	for (i = 0; i < started; i++)
 		kthread_stop(args[i].task);
 
-	hrtimer_cancel(&timer);
-	destroy_hrtimer_on_stack(&timer);
+	stop_irq_timer(&timer);
 	kfree(args);
 
 	pr_info("irq_edge: %d of %d threads had an unpopulated page to test\n",

@@ -14,11 +14,13 @@ jobs=${2:-$(nproc)}
 first=${3:-1}
 dir=$(scratch_tree bisect "$BASE_COMMIT")
 obj=$BUILD/bisect/kbuild
-cp "$config" "$obj/.config"
 for c in $(git -C "$TREE" rev-list --reverse "$BASE_COMMIT..$BRANCH" |
 	   tail -n +"$((first > 1 ? first - 1 : 1))"); do
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
 	git -C "$dir" checkout -q --detach "$c"
+	# The test config at every commit: olddefconfig at a commit that
+	# lacks a symbol drops it, and it must come back when one adds it.
+	cp "$config" "$obj/.config"
 	make -s -C "$dir" O="$obj" olddefconfig >/dev/null
 	if ! make -s -C "$dir" O="$obj" -j"$jobs" CC="ccache gcc" bzImage > "$obj/build.log" 2>&1; then
 		tail -30 "$obj/build.log"
