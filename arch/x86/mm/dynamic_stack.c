@@ -147,7 +147,6 @@ static __always_inline void pf_deliver_lost_irq(struct pt_regs *regs)
 	int vector = pf_lost_vector(regs);
 	unsigned long *frame;
 	struct desc_ptr idt;
-	gate_desc *gate;
 
 	if (vector < 0)
 		return;
@@ -159,10 +158,8 @@ static __always_inline void pf_deliver_lost_irq(struct pt_regs *regs)
 	frame[3] = regs->sp;
 	frame[4] = regs->ss;
 
-	asm volatile("sidt %0" : "=m" (idt));
-	gate = (gate_desc *)idt.address + vector;
-	regs->ip = gate->offset_low | (unsigned long)gate->offset_middle << 16 |
-		   (unsigned long)gate->offset_high << 32;
+	store_idt(&idt);
+	regs->ip = gate_offset((gate_desc *)idt.address + vector);
 	regs->sp = (unsigned long)frame;
 	regs->flags &= ~(X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_NT |
 			 X86_EFLAGS_RF);
