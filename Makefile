@@ -20,6 +20,9 @@ INITRAMFS := $(BUILD)/initramfs.cpio.gz
 BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
 JOBS ?= $(shell nproc)
 export BUILD TREE
+# Compiles of the same file in another checkout or scratch tree hit the
+# same ccache entries (paths below TOP are hashed relative to the cwd).
+export CCACHE_BASEDIR := $(TOP)
 
 # kselftest directories built into the test image, and what make check runs.
 KSFT_TARGETS := clone3 rseq x86 dynamic_stack
