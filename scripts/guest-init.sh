@@ -41,6 +41,8 @@ mode=$(cmdline_param ksft.mode)
 args=$(cmdline_param ksft.args | tr ',' ' ')
 
 finish() {
+	# What the CPU offered this kernel (the judges look for user_shstk).
+	echo "KSFT-CPUFLAGS:$(sed -n 's/^flags[[:space:]]*://p' /proc/cpuinfo | head -1)"
 	echo "KSFT-DMESG-BEGIN"
 	dmesg
 	echo "KSFT-DMESG-END"

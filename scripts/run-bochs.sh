@@ -6,17 +6,22 @@
 # usage: run-bochs.sh --kernel BZIMAGE --initrd CPIO [--mode check|demo|probe]
 #                     [--args "run_kselftest.sh args"] [--append "cmdline"]
 #                     [--log FILE] [--timeout SECONDS] [--cpu MODEL]
+#                     [--bochs BINARY]
 #
 # Bochs boots from an isolinux CD image made with xorriso. The guest's
 # serial console (com1) goes to a file, which is copied to --log; the exit
 # status is the guest's "KSFT-DONE rc=N", or 1 when the guest did not get
 # there (timeout, kernel panic, emulator failure).
 #
-# Why Bochs: its "tigerlake" CPU model enumerates CET (shadow stacks and
-# IBT) but no CET_USER xstate component (CPUID.(EAX=0xD,ECX=1):ECX is 0),
-# which QEMU's TCG cannot show. The kernel must then refuse user shadow
-# stacks; a kernel that offers them anyway leaks shadow-stack state between
-# tasks and kills unrelated processes.
+# Why Bochs: QEMU's TCG emulates neither CET nor FRED. Two Bochs builds:
+#  - Debian bookworm's Bochs 2.7 (/usr/bin/bochs, the default): its
+#    "tigerlake" model enumerates CET but no CET_USER xstate component
+#    (CPUID.(EAX=0xD,ECX=1):ECX is 0), so the kernel must refuse user
+#    shadow stacks; a kernel that offers them anyway leaks shadow-stack
+#    state between tasks and kills unrelated processes;
+#  - the project's Bochs 3.x (scripts/mkbochs.sh, --bochs build/emu/bin/bochs):
+#    "tigerlake" with XSAVES of CET_USER, which enforces user shadow stacks,
+#    and, when built from a source that has it, "wildcat_lake" with FRED.
 #
 # Bochs is single-threaded and emulates one CPU here (SMP in Bochs is
 # slower still and adds nothing to what this run checks). Keep the test
@@ -25,6 +30,7 @@ set -euo pipefail
 
 kernel='' initrd='' mode=check args='' append='' log='' timeout=900
 cpu=${BOCHS_CPU:-tigerlake} mem=${BOCHS_MEM:-1024} ips=${BOCHS_IPS:-4000000}
+bochs=/usr/bin/bochs
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift ;;
@@ -35,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--log) log=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--cpu) cpu=$2; shift ;;
+	--bochs) bochs=$2; shift ;;
 	*) echo "run-bochs.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -55,9 +62,13 @@ vgabios=/usr/share/vgabios/vgabios.bin
 for f in "$isolinux_bin" "$ldlinux" "$bios" "$vgabios"; do
 	[ -r "$f" ] || { echo "run-bochs.sh: $f missing (make deps)" >&2; exit 2; }
 done
-for t in bochs xorriso; do
-	command -v "$t" >/dev/null || { echo "run-bochs.sh: $t missing (make deps)" >&2; exit 2; }
+for t in "$bochs" xorriso; do
+	command -v "$t" >/dev/null || { echo "run-bochs.sh: $t missing (make deps, scripts/mkbochs.sh)" >&2; exit 2; }
 done
+# The project's own build (scripts/mkbochs.sh) has no GUI and no debugger;
+# Debian's has both, and its debugger must be told to continue.
+own_build=0
+[ -r "$(dirname "$bochs")/../features" ] && own_build=1
 
 work=$(mktemp -d)
 bochs_pid=
@@ -91,10 +102,20 @@ xorriso -as mkisofs -quiet -o "$work/boot.iso" -R -J \
 	-no-emul-boot -boot-load-size 4 -boot-info-table "$work/iso" 2>"$work/xorriso.log" ||
 	{ cat "$work/xorriso.log" >&2; exit 2; }
 
-# "rfb" with timeout=0 does not wait for a VNC client; nothing connects.
-# Without a sound card Bochs 2.7 aborts in its ALSA setup: no sound.
+# Debian's 2.7: "rfb" with timeout=0 does not wait for a VNC client
+# (nothing connects), and without a sound card it aborts in its ALSA setup.
 # ips only sets how fast guest time runs against emulated instructions
 # (clock sync=none keeps runs reproducible).
+if [ "$own_build" = 1 ]; then
+	display='display_library: nogui'
+	rc=()
+else
+	display='display_library: rfb, options="timeout=0"
+speaker: enabled=0
+sound: driver=dummy'
+	printf 'c\nquit\n' > "$work/bochs.rc"
+	rc=(-rc bochs.rc)
+fi
 cat > "$work/bochsrc" <<EOF
 megs: $mem
 cpu: model=$cpu, count=1, ips=$ips, reset_on_triple_fault=0
@@ -103,9 +124,7 @@ vgaromimage: file=$vgabios
 ata0-master: type=cdrom, path=$work/boot.iso, status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev=$work/serial.out
-display_library: rfb, options="timeout=0"
-speaker: enabled=0
-sound: driver=dummy
+$display
 clock: sync=none, time0=local
 log: $work/bochs.log
 panic: action=fatal
@@ -113,14 +132,10 @@ error: action=report
 info: action=ignore
 debug: action=ignore
 EOF
-# Debian's Bochs has the internal debugger built in: tell it to continue,
-# and to quit if the emulation ever stops.
-printf 'c\nquit\n' > "$work/bochs.rc"
-
 log=${log:-$(mktemp)}
 : > "$work/serial.out"
 start=$(date +%s)
-(cd "$work" && exec bochs -q -f bochsrc -rc bochs.rc </dev/null >"$work/bochs.out" 2>&1) &
+(cd "$work" && exec "$bochs" -q -f bochsrc "${rc[@]}" </dev/null >"$work/bochs.out" 2>&1) &
 bochs_pid=$!
 
 # panic=-1 makes a panicking guest reboot, which Bochs would follow into a
