@@ -3,7 +3,7 @@
 #
 # Boot a kernel + test initramfs under Bochs and report the guest's result.
 #
-# usage: run-bochs.sh --kernel BZIMAGE --initrd CPIO [--mode check|demo|probe]
+# usage: run-bochs.sh --kernel BZIMAGE --initrd CPIO [--mode check|demo|probe|overflow]
 #                     [--args "run_kselftest.sh args"] [--append "cmdline"]
 #                     [--log FILE] [--timeout SECONDS] [--cpu MODEL]
 #                     [--bochs BINARY]
@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
 	--log) log=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--cpu) cpu=$2; shift ;;
-	--bochs) bochs=$2; shift ;;
+	--bochs) bochs=$(readlink -f "$2"); shift ;;
 	*) echo "run-bochs.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -51,7 +51,7 @@ if [ ! -r "$kernel" ] || [ ! -r "$initrd" ]; then
 	exit 2
 fi
 case "$mode" in
-check|demo|probe) ;;
+check|demo|probe|overflow) ;;
 *) echo "run-bochs.sh: mode $mode needs a console; use run-vm.sh" >&2; exit 2 ;;
 esac
 
