@@ -45,7 +45,7 @@ elif [ -r "$SHARED/bochs/SHA256SUMS" ]; then
 	origin="$tarball (upstream snapshot)"
 else
 	tarball=$DL/${DEBIAN_URL##*/}
-	if ! echo "$DEBIAN_SHA256  $tarball" | sha256sum --quiet -c 2>/dev/null; then
+	if ! echo "$DEBIAN_SHA256  $tarball" | sha256sum --quiet -c >/dev/null 2>&1; then
 		mkdir -p "$DL"
 		echo "mkbochs: downloading $DEBIAN_URL" >&2
 		curl -sSf -o "$tarball.tmp" "$DEBIAN_URL" || die "download failed"
