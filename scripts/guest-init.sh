@@ -7,6 +7,7 @@
 #   ksft.mode=demo   /extra/demo.sh (shows the series' features)
 #   ksft.mode=bench  /extra/bench.sh (the series' benchmarks)
 #   ksft.mode=dstack-bench  /extra/dstack-bench.sh (make bench-dstack)
+#   ksft.mode=dstack-idle   /extra/dstack-idle.sh (the demo's KernelStack line)
 #   ksft.mode=probe  print a marker and power off (accelerator probe)
 #   ksft.mode=overflow  overflow a kernel stack on purpose (must panic)
 #   ksft.mode=shell  interactive shell on the console
@@ -38,6 +39,9 @@ cmdline_param() {
 }
 
 mode=$(cmdline_param ksft.mode)
+# From here on the console carries the test's own output (run-vm.sh
+# --quiet-boot shows the terminal nothing before this line).
+echo "KSFT-BEGIN mode=$mode"
 args=$(cmdline_param ksft.args | tr ',' ' ')
 
 finish() {
@@ -63,7 +67,7 @@ check)
 	./run_kselftest.sh $args
 	finish $?
 	;;
-demo|bench|dstack-bench)
+demo|bench|dstack-bench|dstack-idle)
 	sh "/extra/$mode.sh"
 	finish $?
 	;;

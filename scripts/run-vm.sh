@@ -6,6 +6,14 @@
 # usage: run-vm.sh --kernel BZIMAGE --initrd CPIO [--mode check|demo|shell]
 #                  [--args "run_kselftest.sh args"] [--append "cmdline"]
 #                  [--log FILE] [--timeout SECONDS] [--accel auto|kvm|tcg]
+#                  [--icount] [--quiet-boot]
+#
+# --icount (TCG only): guest time follows executed instructions
+# (-icount shift=0,align=off,sleep=off), so timed benchmarks inside the
+# guest no longer depend on how busy the host is. Ignored under KVM.
+# --quiet-boot: the terminal shows the guest's output from /init's
+# KSFT-BEGIN marker on, not the kernel's boot messages (all of it is in
+# the log, and the end of the log is shown when the guest fails).
 #
 # --accel auto (the default) uses KVM with "-cpu host" when a probe boot
 # under it reaches userspace, and TCG with "-cpu max" otherwise. On a host
@@ -14,7 +22,7 @@
 set -euo pipefail
 
 kernel= initrd= mode=check args= append= log= timeout=1800 accel=${ACCEL:-auto}
-smp=${VM_SMP:-2} mem=${VM_MEM:-2G}
+smp=${VM_SMP:-2} mem=${VM_MEM:-2G} icount=0 quiet=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift ;;
@@ -25,6 +33,8 @@ while [ $# -gt 0 ]; do
 	--log) log=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--accel) accel=$2; shift ;;
+	--icount) icount=1 ;;
+	--quiet-boot) quiet=1 ;;
 	*) echo "run-vm.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -34,7 +44,11 @@ done
 qemu_cmd() {	# $1: accel, $2: mode, $3: extra cmdline -> sets cmd[]
 	local cpu=max acc=tcg
 	if [ "$1" = kvm ]; then cpu=host; acc=kvm; fi
-	cmd=(qemu-system-x86_64 -M q35 -accel "$acc" -cpu "$cpu" -smp "$smp" -m "$mem"
+	cmd=(qemu-system-x86_64 -M q35 -accel "$acc" -cpu "$cpu" -smp "$smp" -m "$mem")
+	if [ "$icount" = 1 ] && [ "$acc" = tcg ]; then
+		cmd+=(-icount shift=0,align=off,sleep=off)
+	fi
+	cmd+=(
 		-nographic -no-reboot -kernel "$kernel" -initrd "$initrd"
 		-append "console=ttyS0 panic=-1 oops=panic ksft.mode=$2 $3")
 }
@@ -48,7 +62,7 @@ kvm_works() {
 if [ "$accel" = auto ]; then
 	if kvm_works; then accel=kvm; else accel=tcg; fi
 fi
-echo "run-vm: accel=$accel mode=$mode" >&2
+echo "run-vm: accel=$accel mode=$mode$([ "$icount" = 1 ] && [ "$accel" = tcg ] && echo ' icount')" >&2
 
 extra=$append
 [ -n "$args" ] && extra="$extra ksft.args=$(tr ' ' ',' <<<"$args")"
@@ -61,9 +75,20 @@ fi
 log=${log:-$(mktemp)}
 rc=0
 qemu_cmd "$accel" "$mode" "$extra"
+show() {	# the console as the terminal shows it
+	if [ "$quiet" = 1 ]; then
+		sed -u -n '/KSFT-BEGIN/,$p' | sed -u '/KSFT-DMESG-BEGIN/,/KSFT-DMESG-END/d; /KSFT-[A-Z]*/d; /reboot: Power down/d'
+	else
+		sed -u -n '/KSFT-DMESG-BEGIN/,/KSFT-DMESG-END/!p'
+	fi
+}
 timeout --foreground "$timeout" "${cmd[@]}" \
-	</dev/null 2>&1 | tee "$log" | sed -u -n '/KSFT-DMESG-BEGIN/,/KSFT-DMESG-END/!p' || rc=$?
+	</dev/null 2>&1 | tee "$log" | show || rc=$?
 if ! grep -q "^KSFT-DONE rc=" "$log"; then
+	if [ "$quiet" = 1 ]; then
+		echo "run-vm: the end of the console log:" >&2
+		tail -40 "$log" | tr -d '\r' | sed 's/^/    /' >&2
+	fi
 	echo "run-vm: the guest did not finish (timeout ${timeout}s or crash); log: $log" >&2
 	exit 1
 fi
