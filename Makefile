@@ -36,7 +36,7 @@ VM_TIMEOUT ?= 2400
 KMAKE = $(MAKE) -s -C $(TREE) O=$(KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" HOSTCC="ccache gcc"
 
 .PHONY: all deps tree export check-apply check-mirror checkpatch config kernel \
-	headers selftests initramfs demo bench bench-dstack qemu vm-check overflow-check bochs-check emu cet-check fred-check check sparse send-email \
+	headers selftests initramfs demo bench bench-dstack qemu vm-check overflow-check bochs-check emu cet-check fred-check soak check sparse send-email \
 	build-each clean distclean
 
 all: demo
@@ -133,6 +133,20 @@ bench-dstack: kernel initramfs
 			--timeout 1800 >/dev/null || exit 1; \
 	done
 	@scripts/dstack-table.sh $(BUILD)/bench-dstack-off.log $(BUILD)/bench-dstack-on.log
+
+# Soak (not part of make check, about 20 minutes): stress-ng stressors and
+# trinity with a fixed seed, dynamic stacks on; fails on any splat, hung
+# task, or leaked stack page. SOAK_SECS per stress-ng group, SOAK_CALLS
+# per trinity run, SOAK_SEED.
+SOAK_SECS ?= 300
+SOAK_CALLS ?= 100000
+SOAK_SEED ?= 42
+
+soak: kernel initramfs
+	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode soak --quiet-boot \
+		--append "ksft.soak_secs=$(SOAK_SECS) ksft.soak_calls=$(SOAK_CALLS) ksft.soak_seed=$(SOAK_SEED)" \
+		--log $(BUILD)/soak.log --timeout 1500 >/dev/null || true
+	@scripts/check-soak.sh $(BUILD)/soak.log
 
 # A boot of its own that overflows a kernel stack on purpose: it must die
 # with the stack overflow report (dynamic stacks keep the guard page).

@@ -7,7 +7,8 @@
 pkgs="build-essential gcc-multilib libc6-dev-i386 bc bison flex libelf-dev libssl-dev
 	cpio kmod rsync xz-utils file perl python3 git git-email ccache sparse
 	libcap-dev busybox-static qemu-system-x86 libmailtools-perl
-	bochs bochsbios vgabios isolinux syslinux-common xorriso"
+	bochs bochsbios vgabios isolinux syslinux-common xorriso
+	trinity stress-ng curl"
 
 missing=
 for p in $pkgs; do

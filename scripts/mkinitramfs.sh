@@ -25,7 +25,8 @@ done
 # Host binaries that the kselftest runner and tests call by absolute path
 # (busybox's timeout lacks --foreground). Without perl the runner prefixes
 # test output with sed, which is all we need.
-host_bins="/bin/bash /usr/bin/timeout"
+# trinity and stress-ng are for "make soak" (scripts/demo/soak.sh).
+host_bins="/bin/bash /usr/bin/timeout /usr/bin/trinity /usr/bin/stress-ng"
 for b in $host_bins; do
 	[ -x "$b" ] || continue
 	mkdir -p "$stage$(dirname "$b")"
@@ -53,6 +54,7 @@ copy_libs	# ldd lists libraries of libraries too
 
 install -m 0755 "$here/guest-init.sh" "$stage/init"
 echo "root:x:0:0:root:/root:/bin/sh" > "$stage/etc/passwd"
+echo "nobody:x:65534:65534:nobody:/nonexistent:/bin/false" >> "$stage/etc/passwd"
 echo "root:x:0:" > "$stage/etc/group"
 echo "nobody:x:65534:" >> "$stage/etc/group"
 
