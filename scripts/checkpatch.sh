@@ -3,8 +3,8 @@
 #
 # scripts/checkpatch.pl --strict over every patch of the series: no error,
 # warning or check. Exceptions live in scripts/checkpatch.exceptions, one
-# per line: "PATCH-FILE TYPE justification"; a line without a
-# justification is refused.
+# per line: "PATCH-FILE TYPE justification" (PATCH-FILE's number is not
+# compared); a line without a justification is refused.
 . "$(dirname "$0")/lib.sh"
 
 exc=$TOP/scripts/checkpatch.exceptions
@@ -16,7 +16,10 @@ for p in $(series_patches); do
 		while read -r file type why; do
 			case "$file" in ''|'#'*) continue ;; esac
 			[ -n "$why" ] || die "$exc: '$file $type' has no justification"
-			[ "$file" = "$name" ] && ignore="$ignore,$type"
+			# by the patch's name without its number, so that an
+			# exception survives patches added or dropped before it
+			[ "${file#[0-9][0-9][0-9][0-9]-}" = "${name#[0-9][0-9][0-9][0-9]-}" ] &&
+				ignore="$ignore,$type"
 		done < "$exc"
 	fi
 	out=$("$TREE/scripts/checkpatch.pl" --strict --no-tree --show-types --terse \

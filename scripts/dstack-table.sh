@@ -29,4 +29,4 @@ printf '%-26s %24s %24s %8s %17s\n' "measurement" "off: median (min..max)" \
 join <(rows "$off" | sort) <(rows "$on" | sort) | sort -k1,1 |
 	awk '{ r = $2 ? $5 / $2 : 0; lo = $4 ? $6 / $4 : 0; hi = $3 ? $7 / $3 : 0
 		printf "%-26s %10.2f %-13s %10.2f %-13s %8.4f %8.4f..%.4f\n",
-			$1, $2, "(" int($3) ".." int($4) ")", $5, "(" int($6) ".." int($7) ")", r, lo, hi }'
+			$1, $2, sprintf("(%.0f..%.0f)", $3, $4), $5, sprintf("(%.0f..%.0f)", $6, $7), r, lo, hi }'

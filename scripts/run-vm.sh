@@ -6,7 +6,7 @@
 # usage: run-vm.sh --kernel BZIMAGE --initrd CPIO [--mode check|demo|shell]
 #                  [--args "run_kselftest.sh args"] [--append "cmdline"]
 #                  [--log FILE] [--timeout SECONDS] [--accel auto|kvm|tcg]
-#                  [--icount] [--quiet-boot]
+#                  [--icount] [--quiet-boot] [--nmi-every SECONDS]
 #
 # --icount (TCG only): guest time follows executed instructions
 # (-icount shift=0,align=off,sleep=off), so timed benchmarks inside the
@@ -15,6 +15,14 @@
 # KSFT-BEGIN marker on, not the kernel's boot messages (all of it is in
 # the log, and the end of the log is shown when the guest fails).
 #
+# --nmi-every injects an NMI into every guest CPU from the host (the QEMU
+# monitor's "nmi" command) every SECONDS (fractions allowed) from the
+# start of /init on (the firmware does not take NMIs): NMIs at random
+# points of the tests.
+#
+# Environment: VM_SMP, VM_MEM (CPUs, memory), VM_CPU (the TCG CPU model,
+# "max" by default; "max,+x2apic" needs a QEMU whose TCG has x2APIC, 8.1
+# or later), QEMU (the QEMU binary), VM_QEMU_ARGS (more QEMU arguments).
 # --accel auto (the default) uses KVM with "-cpu host" when a probe boot
 # under it reaches userspace, and TCG with "-cpu max" otherwise. On a host
 # whose KVM virtualises CET (host kernel and QEMU with CET support) that
@@ -22,7 +30,8 @@
 set -euo pipefail
 
 kernel= initrd= mode=check args= append= log= timeout=1800 accel=${ACCEL:-auto}
-smp=${VM_SMP:-2} mem=${VM_MEM:-2G} icount=0 quiet=0
+smp=${VM_SMP:-2} mem=${VM_MEM:-2G} icount=0 quiet=0 nmi_every=
+qemu=${QEMU:-qemu-system-x86_64} tcg_cpu=${VM_CPU:-max}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift ;;
@@ -35,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--accel) accel=$2; shift ;;
 	--icount) icount=1 ;;
 	--quiet-boot) quiet=1 ;;
+	--nmi-every) nmi_every=$2; shift ;;
 	*) echo "run-vm.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -42,15 +52,45 @@ done
 [ -r "$kernel" ] && [ -r "$initrd" ] || { echo "run-vm.sh: need --kernel and --initrd" >&2; exit 2; }
 
 qemu_cmd() {	# $1: accel, $2: mode, $3: extra cmdline -> sets cmd[]
-	local cpu=max acc=tcg
+	local cpu=$tcg_cpu acc=tcg
 	if [ "$1" = kvm ]; then cpu=host; acc=kvm; fi
-	cmd=(qemu-system-x86_64 -M q35 -accel "$acc" -cpu "$cpu" -smp "$smp" -m "$mem")
+	cmd=("$qemu" -M q35 -accel "$acc" -cpu "$cpu" -smp "$smp" -m "$mem")
 	if [ "$icount" = 1 ] && [ "$acc" = tcg ]; then
 		cmd+=(-icount shift=0,align=off,sleep=off)
 	fi
+	# shellcheck disable=SC2206
 	cmd+=(
 		-nographic -no-reboot -kernel "$kernel" -initrd "$initrd"
-		-append "console=ttyS0 panic=-1 oops=panic ksft.mode=$2 $3")
+		-append "console=ttyS0 panic=-1 oops=panic ksft.mode=$2 $3"
+		${VM_QEMU_ARGS:-})
+}
+
+# Send "nmi" to the QEMU monitor at $1 every $2 seconds, once the console
+# log $3 shows /init starting, until QEMU goes away.
+nmi_injector() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import socket, sys, time
+path, period, log = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+for _ in range(6000):
+	try:
+		if b"Run /init" in open(log, "rb").read():
+			break
+	except OSError:
+		pass
+	time.sleep(0.1)
+try:
+	s = socket.socket(socket.AF_UNIX); s.connect(path)
+except OSError:
+	sys.exit(0)
+sent = 0
+try:
+	while True:
+		time.sleep(period)
+		s.sendall(b"nmi\n"); sent += 1
+except OSError:
+	pass
+print(f"run-vm: {sent} NMIs injected", file=sys.stderr)
+PY
 }
 
 kvm_works() {
@@ -82,8 +122,19 @@ show() {	# the console as the terminal shows it
 		sed -u -n '/KSFT-DMESG-BEGIN/,/KSFT-DMESG-END/!p'
 	fi
 }
+nmi_pid=
+if [ -n "$nmi_every" ]; then
+	mon_dir=$(mktemp -d)
+	cmd+=(-monitor "unix:$mon_dir/monitor,server=on,wait=off")
+	nmi_injector "$mon_dir/monitor" "$nmi_every" "$log" &
+	nmi_pid=$!
+fi
 timeout --foreground "$timeout" "${cmd[@]}" \
 	</dev/null 2>&1 | tee "$log" | show || rc=$?
+if [ -n "$nmi_pid" ]; then
+	wait "$nmi_pid" || true
+	rm -rf "$mon_dir"
+fi
 if ! grep -q "^KSFT-DONE rc=" "$log"; then
 	if [ "$quiet" = 1 ]; then
 		echo "run-vm: the end of the console log:" >&2

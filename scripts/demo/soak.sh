@@ -3,8 +3,8 @@
 #
 # Runs in the guest (ksft.mode=soak, "make soak"): stress-ng stressors
 # that fork, clone, recurse and switch, then trinity (a syscall fuzzer)
-# with a fixed seed and a bounded call count, in general and aimed at
-# clone3/rseq/map_shadow_stack, all with dynamic kernel stacks on. Ends
+# with a fixed seed and a bounded call count, all with dynamic kernel
+# stacks on. Ends
 # with the dynamic-stack audit, which must find no leaked page once the
 # system is quiet. The host (scripts/check-soak.sh) fails the run on any
 # splat or hung task in the log.
@@ -38,27 +38,34 @@ while kill -0 "$spid" 2>/dev/null; do
 	sleep 2
 done
 wait "$spid" || { echo "SOAK-FAIL stress-ng exited $?"; rc=1; }
-grep -E 'stress-ng: (info|fail|error).*(passed|failed|skipped|bogo|fork|clone|pthread|stack|pipe|sock)' /tmp/stress.out | sed 's/^/  /'
-echo "SOAK-STRESS-OPS $(awk '/metrc: \[[0-9]+\] +[a-z]+ +[0-9]+/ { s += $5 } END { print s + 0 }' /tmp/stress.out)"
+grep -E 'stress-ng: (fail|error)|successful run|unsuccessful' /tmp/stress.out | sed 's/^/  /'
+awk '$2 == "metrc:" && $4 ~ /^[a-z]+$/ && $5 ~ /^[0-9]+$/ { printf "SOAK-STRESS %s %d bogo ops\n", $4, $5 }' /tmp/stress.out
 echo "SOAK-KERNELSTACK high-water ${hw} kB for ${hw_threads} threads" \
 	"($(awk -v k="$hw" -v n="$hw_threads" 'BEGIN { if (n) printf "%.2f", k / n }') kB per thread)"
 
 # trinity refuses to fuzz as root unless it drops privileges (-X: nobody).
-# Calls that would end the guest or the run itself are left out.
+# Calls that would end the guest or the run itself are left out, and so
+# is socket creation: trinity 2023.01 itself segfaults in its protocol
+# table there (a NULL+0x20 read in trinity-main, seen at startup).
 cd /tmp || exit 1
 excl="-x reboot -x kexec_load -x kexec_file_load -x init_module -x finit_module
-	-x delete_module -x swapoff -x swapon -x umount2 -x pivot_root -x chroot -x acct
-	-x syslog -x ptrace -x vhangup -x setsid"
+	-x delete_module -x swapoff -x swapon -x umount -x pivot_root -x chroot -x acct
+	-x syslog -x ptrace -x vhangup -x setsid -x socket -x socketpair
+	--disable-fds=sockets"
 fuzz() {	# NAME ARGS...
 	name=$1; shift
 	# shellcheck disable=SC2086
-	timeout -s KILL $((secs * 4)) trinity -q -X -l off -s "$seed" -N "$calls" -C 2 $excl "$@" \
+	timeout -s KILL $((secs * 3)) trinity -q -X -l off -s "$seed" -N "$calls" -C 2 $excl "$@" \
 		>/tmp/trinity-$name.out 2>&1
-	echo "SOAK-TRINITY $name exit=$? $(grep -oE '[0-9]+ iterations' /tmp/trinity-$name.out | tail -1)"
+	echo "SOAK-TRINITY $name exit=$? $(grep -oE 'Ran [0-9]+ syscalls.*' /tmp/trinity-$name.out | tail -1)"
 	tail -3 /tmp/trinity-$name.out | sed 's/^/  /'
 }
+# Every syscall trinity 2023.01 fuzzes by default. It cannot be aimed at
+# the calls this series changes: it marks clone3 AVOID and, named alone
+# (-c clone3), stops at once with "No more syscalls enabled"; it lists
+# rseq as "rseq,", which -c cannot name; it has no map_shadow_stack. The
+# selftests cover those; rseq is in the general run.
 fuzz general
-fuzz targeted -c clone3 -c rseq -c map_shadow_stack -c clone -c arch_prctl
 
 # The audit counts pages owned by dynamic stacks that no live task, cache
 # or pool holds; stacks of exiting tasks are freed through RCU, so wait
