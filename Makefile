@@ -217,6 +217,7 @@ check:
 	@start=$$(date +%s); \
 	$(MAKE) -s check-apply check-mirror checkpatch && \
 	$(MAKE) -s kernel initramfs emu && \
+	$(MAKE) -s sparse && \
 	for t in vm-check nmi-check overflow-check bochs-check cet-check fred-check; do \
 		$(MAKE) -s $$t IMAGES= || exit 1; \
 	done && \
@@ -225,8 +226,10 @@ check:
 		$(BUILD)/cet.log.bochs.counts $(BUILD)/fred.log.bochs.counts | \
 		awk '{ p += $$1; f += $$2; s += $$3 } END { printf "kselftest: %d passed, %d failed, %d skipped\n", p, f, s }'
 
+# sparse (C=2) + W=1 over the kernel C files the series touches, each under
+# a config that compiles it, base against head: new warnings fail.
 sparse: kernel
-	@scripts/sparse.sh $(KBUILD)
+	@JOBS=$(JOBS) scripts/sparse.sh $(KBUILD)
 
 # Address the series with get_maintainer.pl, without sending anything.
 send-email: tree
