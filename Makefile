@@ -40,7 +40,7 @@ IMAGES ?= kernel initramfs
 KMAKE = $(MAKE) -s -C $(TREE) O=$(KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" HOSTCC="ccache gcc"
 
 .PHONY: all deps tree export check-apply check-mirror checkpatch config kernel \
-	headers selftests initramfs demo bench bench-dstack qemu vm-check nmi-check overflow-check bochs-check emu cet-check fred-check soak check sparse send-email \
+	headers selftests initramfs demo bench bench-dstack qemu vm-check nmi-check overflow-check bochs-check emu cet-check fred-check soak check sparse sparse-each send-email \
 	build-each clean distclean
 
 all: demo
@@ -230,6 +230,11 @@ check:
 # a config that compiles it, base against head: new warnings fail.
 sparse: kernel
 	@JOBS=$(JOBS) scripts/sparse.sh $(KBUILD)
+
+# The same at every commit against its parent (a warning must be fixed in
+# the patch that adds it); FROM=N starts at patch N.
+sparse-each: kernel
+	@JOBS=$(JOBS) scripts/sparse-each.sh $(KBUILD) $(FROM)
 
 # Address the series with get_maintainer.pl, without sending anything.
 send-email: tree

@@ -21,11 +21,15 @@
 # does (a header's warnings are not multiplied by the number of files
 # that include it). Base and head are then compared as multisets.
 #
-# usage: sparse.sh KBUILD
+# usage: sparse.sh KBUILD [FROM TO]
 #   KBUILD: the test kernel's O= directory, built (its .config and vmlinux.a)
+#   FROM TO: compare these two revisions instead of the base and the head
+#   (sparse-each.sh runs it on every commit of the series against its parent)
 . "$(dirname "$0")/lib.sh"
 
 kbuild=$1
+from=${2:-$BASE_COMMIT}
+to=${3:-$BRANCH}
 jobs=${JOBS:-$(nproc)}
 export LC_ALL=C		# the compiler's messages in plain ASCII, as the comparison expects
 # Kbuild's "CC" lines mark which compile a message belongs to: a "make -s"
@@ -42,10 +46,10 @@ extra_config() {
 	esac
 }
 
-mapfile -t files < <(git -C "$TREE" diff --name-only --diff-filter=d "$BASE_COMMIT" "$BRANCH" -- '*.c' |
+mapfile -t files < <(git -C "$TREE" diff --name-only --diff-filter=d "$from" "$to" -- '*.c' |
 	grep -vE '^(tools|Documentation|samples|scripts|usr)/' || true)
 if [ ${#files[@]} -eq 0 ]; then
-	echo "sparse: the series touches no kernel C file"
+	echo "sparse: no kernel C file touched"
 	exit 0
 fi
 
@@ -192,8 +196,8 @@ count() {	# FILE -> "N (sparse S, W=1 W, objtool O)"
 }
 
 start=$(date +%s)
-warnings sparse-base "$BASE_COMMIT" > "$BUILD/sparse-base.txt"
-warnings sparse-head "$BRANCH" > "$BUILD/sparse-head.txt"
+warnings sparse-base "$from" > "$BUILD/sparse-base.txt"
+warnings sparse-head "$to" > "$BUILD/sparse-head.txt"
 new=$(comm -13 "$BUILD/sparse-base.txt" "$BUILD/sparse-head.txt")
 gone=$(comm -23 "$BUILD/sparse-base.txt" "$BUILD/sparse-head.txt")
 
