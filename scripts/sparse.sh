@@ -35,8 +35,9 @@ export LC_ALL=C		# the compiler's messages in plain ASCII, as the comparison exp
 # Kbuild's "CC" lines mark which compile a message belongs to: a "make -s"
 # above us must not silence them.
 unset MAKEFLAGS MFLAGS MAKELEVEL
-[ -r "$kbuild/.config" ] && [ -r "$kbuild/vmlinux.a" ] ||
+if [ ! -r "$kbuild/.config" ] || [ ! -r "$kbuild/vmlinux.a" ]; then
 	die "$kbuild: no .config or vmlinux.a (build the test kernel first)"
+fi
 
 # Options a touched file needs on top of the test config to be compiled at
 # all. One line per file: path, then the options.
@@ -77,9 +78,10 @@ for f in "${files[@]}"; do
 		continue
 	fi
 	inc=$(grep -lF "#include \"$(basename "$f")\"" "$TREE/$(dirname "$f")"/*.c 2>/dev/null | head -1 || true)
-	if [ -n "$inc" ] && grep -qxF "${inc#"$TREE"/}" <<< "$(sed 's/\.o$/.c/' <<< "$built")"; then
-		echo "sparse: $f is checked through ${inc#"$TREE"/}, which includes it"
-		queue - "${inc#"$TREE"/}"
+	inc=${inc#"$TREE"/}
+	if [ -n "$inc" ] && grep -qxF "${inc%.c}.o" <<< "$built"; then
+		echo "sparse: $f is checked through $inc, which includes it"
+		queue - "$inc"
 		continue
 	fi
 	uncovered+=("$f")
@@ -90,7 +92,7 @@ run() {
 	local name=$1 rev=$2 opts=${3#-} dir obj tag o log
 	shift 3
 	dir=$(scratch_tree "$name" "$rev")
-	tag=$(echo "$opts" | tr -c 'A-Za-z0-9\n' _ | tr 'A-Z' 'a-z')
+	tag=$(echo "$opts" | tr -c 'A-Za-z0-9\n' _ | tr '[:upper:]' '[:lower:]')
 	obj=$BUILD/$name/kbuild${tag:+-$tag}
 	log=$obj/sparse.log
 	mkdir -p "$obj"
