@@ -123,7 +123,7 @@ run() {
 		fi
 		# sparse-each: a file whose config symbol a later patch makes
 		# selectable does not build at this commit; it is left out.
-		echo "$failed" >> "$BUILD/sparse-unbuilt"
+		echo "$failed" >> "$BUILD/$name.unbuilt"
 	fi
 	cat "$log"
 }
@@ -203,11 +203,15 @@ count() {	# FILE -> "N (sparse S, W=1 W, objtool O)"
 }
 
 start=$(date +%s)
-: > "$BUILD/sparse-unbuilt"
+# An object that does not build at the head is left out of both sides;
+# one that builds at the head only has all its warnings counted as new
+# (the base's messages of a failed compile are dropped).
+: > "$BUILD/sparse-base.unbuilt"
+: > "$BUILD/sparse-head.unbuilt"
 warnings sparse-base "$from"
 warnings sparse-head "$to"
 for name in sparse-base sparse-head; do
-	awk -F'\t' -v skip="$(tr '\n' ' ' < "$BUILD/sparse-unbuilt")" \
+	awk -F'\t' -v skip="$(cat "$BUILD/sparse-head.unbuilt" "$BUILD/$name.unbuilt" | tr '\n' ' ')" \
 		'BEGIN { n = split(skip, a, " "); for (i = 1; i <= n; i++) s[a[i]] = 1 } !($1 in s)' \
 		"$BUILD/$name.units" | aggregate > "$BUILD/$name.txt"
 done
@@ -227,8 +231,11 @@ echo "sparse: base $(count "$BUILD/sparse-base.txt") warnings"
 echo "sparse: head $(count "$BUILD/sparse-head.txt") warnings"
 echo "sparse: $(grep -c . <<< "$gone" || true) gone, $(grep -c . <<< "$new" || true) new ($(( $(date +%s) - start )) s)"
 bad=0
-if [ -s "$BUILD/sparse-unbuilt" ]; then
-	echo "sparse: not built by the test config at this revision, left out: $(sort -u "$BUILD/sparse-unbuilt" | tr '\n' ' ')"
+if [ -s "$BUILD/sparse-head.unbuilt" ]; then
+	echo "sparse: not built by the test config at $to, left out: $(sort -u "$BUILD/sparse-head.unbuilt" | tr '\n' ' ')"
+fi
+if [ -s "$BUILD/sparse-base.unbuilt" ]; then
+	echo "sparse: not built by the test config at $from: $(sort -u "$BUILD/sparse-base.unbuilt" | tr '\n' ' ')"
 fi
 if [ ${#uncovered[@]} -gt 0 ]; then
 	printf 'sparse: not covered (not in the test kernel, no extra_config): %s\n' "${uncovered[@]}"
