@@ -9,8 +9,4 @@ rc=0
 printf '\n=== clone3(): thread create+join, VER3-sized vs VER2-sized clone_args ===\n'
 (cd $ksft/clone3 && ./clone3_bench) || rc=1
 
-printf '\n=== rseq: 32-byte registration vs RSEQ_FLAG_EXACT_SIZE (param_test benchmark) ===\n'
-# librseq.so is found through the tests' rpath "./".
-(cd $ksft/rseq && ./rseq_size_bench.sh) || rc=1
-
 exit $rc

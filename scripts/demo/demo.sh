@@ -22,8 +22,9 @@ $ksft/clone3/clone3_discover || rc=1
 section "clone3(): shadow_stack_size"
 (cd $ksft/clone3 && ./clone3_shadow_stack) | grep -E '^(ok|not ok|# SKIP|#.*unavailable|# Totals)' | head -12
 
-section "rseq: populated size of this thread's (glibc's) registration, via RSEQ_FLAG_QUERY"
-(cd $ksft/rseq && ./basic_test) || rc=1
+section "rseq: feature size, alignment and the in-band status of each registration"
+(cd $ksft/rseq && ./registration_test -t auxv -t status_and_fill -t libc_owned_area) |
+	grep -E '^(ok|not ok|# Totals)|AT_RSEQ|rseq::flags|registration:' || rc=1
 
 section "x86 shadow stack selftest"
 (cd $ksft/x86 && ./test_shadow_stack_64; echo "exit status $?")
