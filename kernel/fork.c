@@ -3140,38 +3140,72 @@ u64 __weak arch_shstk_clone_max_size(void)
 }
 
 /**
+ * arch_shstk_entry_size - size of an entry of a user shadow stack
+ *
+ * Architectures supporting user shadow stacks override this.
+ *
+ * Return: the size in bytes of a shadow stack entry, a power of two, or 0
+ * if this kernel, as configured and on this CPU, offers no user shadow
+ * stacks. Unlike arch_shstk_clone_max_size() this does not depend on the
+ * state of the current task.
+ */
+unsigned int __weak arch_shstk_entry_size(void)
+{
+	return 0;
+}
+
+/**
  * clone3_shadow_stack_size_valid - check clone_args::shadow_stack_size
  * @size: the size requested by userspace
  * @max_size: the largest size acceptable, a multiple of PAGE_SIZE, or 0
+ * @entry_size: the size of a shadow stack entry, a power of two, or 0
  *
  * A size of 0 asks for the default behaviour and is always valid. Any
- * other size must be a multiple of the size of a shadow stack entry (8
- * bytes on every architecture with shadow stacks) and must not be
- * larger than @max_size. The architecture rounds it up to a multiple of
- * PAGE_SIZE when it allocates the shadow stack; as @max_size is page
- * aligned, the rounded size does not exceed it either.
+ * other size must be a multiple of @entry_size and must not be larger
+ * than @max_size; nothing else is valid if either is 0. The architecture
+ * rounds the size up to a multiple of PAGE_SIZE when it allocates the
+ * shadow stack; as @max_size is page aligned, the rounded size does not
+ * exceed it either.
  *
  * Return: true if clone3() may go ahead with @size.
  */
-static bool clone3_shadow_stack_size_valid(u64 size, u64 max_size)
+static bool clone3_shadow_stack_size_valid(u64 size, u64 max_size,
+					   unsigned int entry_size)
 {
 	if (!size)
 		return true;
 
-	if (!IS_ALIGNED(size, 8))
+	if (!entry_size || !IS_ALIGNED(size, entry_size))
 		return false;
 
 	return size <= max_size;
 }
 
 /*
+ * Flags this kernel cannot honour as configured: new namespaces of a type
+ * that is not built in, which copy_namespaces() would refuse with EINVAL
+ * (or, for cgroup namespaces, silently not create), and CLONE_INTO_CGROUP
+ * without cgroups, which would be ignored.
+ */
+#define CLONE3_FLAGS_UNAVAILABLE					\
+	((IS_ENABLED(CONFIG_USER_NS) ? 0 : CLONE_NEWUSER) |		\
+	 (IS_ENABLED(CONFIG_PID_NS) ? 0 : CLONE_NEWPID) |		\
+	 (IS_ENABLED(CONFIG_UTS_NS) ? 0 : CLONE_NEWUTS) |		\
+	 (IS_ENABLED(CONFIG_IPC_NS) ? 0 : CLONE_NEWIPC) |		\
+	 (IS_ENABLED(CONFIG_NET_NS) ? 0 : CLONE_NEWNET) |		\
+	 (IS_ENABLED(CONFIG_TIME_NS) ? 0 : CLONE_NEWTIME) |		\
+	 (IS_ENABLED(CONFIG_CGROUPS) ? 0 :				\
+	  CLONE_NEWCGROUP | CLONE_INTO_CGROUP))
+
+/*
  * The flags clone3() accepts. CLONE_DETACHED and the CSIGNAL bits (except
  * CLONE_NEWTIME, which reuses one of them) are rejected, so that they can be
- * reused for clone3().
+ * reused for clone3(), and so are the flags this kernel cannot honour.
  */
 #define CLONE3_FLAGS							\
 	((CLONE_LEGACY_FLAGS | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP) &	\
-	 ~(CLONE_DETACHED | (CSIGNAL & ~CLONE_NEWTIME)))
+	 ~(CLONE_DETACHED | (CSIGNAL & ~CLONE_NEWTIME) |			\
+	   CLONE3_FLAGS_UNAVAILABLE))
 
 static bool clone3_args_valid(struct kernel_clone_args *kargs)
 {
@@ -3190,10 +3224,24 @@ static bool clone3_args_valid(struct kernel_clone_args *kargs)
 	if (!clone3_stack_valid(kargs))
 		return false;
 
+	/*
+	 * A shadow stack size is only honoured for a child that shares the
+	 * mm of its parent (CLONE_VM: a thread, or a vfork child) and runs on
+	 * a stack of its own: the new shadow stack is mapped in that mm
+	 * before clone3() returns, and a failure to map it is reported to
+	 * the caller. A child without CLONE_VM gets a copy of the address
+	 * space of its parent, shadow stack included, so there is no size to
+	 * choose; and a child without a stack of its own would return, on an
+	 * empty shadow stack, through frames of its parent. Both are refused
+	 * rather than ignored, so that no task is created that cannot run as
+	 * asked.
+	 */
 	if (kargs->shadow_stack_size &&
 	    (!IS_ENABLED(CONFIG_ARCH_HAS_USER_SHADOW_STACK) ||
+	     !(kargs->flags & CLONE_VM) || !kargs->stack ||
 	     !clone3_shadow_stack_size_valid(kargs->shadow_stack_size,
-					     arch_shstk_clone_max_size())))
+					     arch_shstk_clone_max_size(),
+					     arch_shstk_entry_size())))
 		return false;
 
 	return true;
@@ -3204,15 +3252,20 @@ static bool clone3_args_valid(struct kernel_clone_args *kargs)
  * @fields: filled with the description
  *
  * @fields->flags is set to the flags clone3() accepts, and every other
- * field of struct clone_args to all ones. Bytes past the end of the
- * kernel's struct clone_args are not part of the description: the caller
- * reports them as zero. The largest size clone3() accepts is thus the end
- * of the last non-zero field.
+ * field of struct clone_args that can be non-zero on this system to all
+ * ones. A field the kernel knows but cannot honour here is reported as
+ * zero, as the bytes past the end of the kernel's struct clone_args are:
+ * shadow_stack_size when this kernel, as configured and on this CPU, has
+ * no user shadow stacks. Whether the calling thread has shadow stacks
+ * enabled does not matter: that is the caller's state, not the system's.
  */
 static void clone3_fields(struct clone_args *fields)
 {
 	memset(fields, 0xff, sizeof(*fields));
 	fields->flags = CLONE3_FLAGS;
+	if (!IS_ENABLED(CONFIG_ARCH_HAS_USER_SHADOW_STACK) ||
+	    !arch_shstk_entry_size())
+		fields->shadow_stack_size = 0;
 }
 
 /**
@@ -3226,9 +3279,10 @@ static void clone3_fields(struct clone_args *fields)
  *
  * Return: -E2BIG once @uargs is filled, like a kernel that knows nothing
  * about CLONE_ARGS_CHECK_FIELDS and leaves @uargs alone; callers tell the
- * two apart from @uargs. -EINVAL or -E2BIG without touching @uargs if
- * @usize is out of the range clone3() accepts, -EFAULT if @uargs cannot
- * be written.
+ * two apart from @uargs. Without touching @uargs: -E2BIG if @usize is
+ * larger than PAGE_SIZE, -EINVAL if it is smaller than
+ * CLONE_ARGS_SIZE_VER0, checked in that order. -EFAULT if @uargs cannot
+ * be written, in which case any part of it may have been written.
  */
 static int clone3_check_fields(struct clone_args __user *uargs, size_t usize)
 {

@@ -21,12 +21,6 @@
 /* The original rseq structure size (including padding) is 32 bytes. */
 #define ORIG_RSEQ_SIZE		32
 
-/*
- * Number of bytes of struct rseq the kernel knows about and populates,
- * published as AT_RSEQ_FEATURE_SIZE.
- */
-#define RSEQ_FEATURE_SIZE	offsetof(struct rseq, end)
-
 #define RSEQ_CS_NO_RESTART_FLAGS (RSEQ_CS_FLAG_NO_RESTART_ON_PREEMPT | \
 				  RSEQ_CS_FLAG_NO_RESTART_ON_SIGNAL | \
 				  RSEQ_CS_FLAG_NO_RESTART_ON_MIGRATE)
@@ -388,59 +382,11 @@ void rseq_syscall(struct pt_regs *regs)
 #endif
 
 /*
- * Number of bytes at the start of a registered area of @rseq_len bytes which
- * the kernel populates: min(rseq_len, RSEQ_FEATURE_SIZE).
- *
- * Every field below RSEQ_FEATURE_SIZE lies within ORIG_RSEQ_SIZE, so a plain
- * 32-byte registration (the original ABI padded to 32 bytes) and an
- * RSEQ_FLAG_EXACT_SIZE one populate the same bytes.  A field added after
- * mm_cid must only be written when the registration covers it and, for
- * rseq_len == ORIG_RSEQ_SIZE, only with RSEQ_FLAG_EXACT_SIZE; this function
- * must then take the registration flags into account, which the last
- * BUILD_BUG_ON() below enforces.
+ * Registration flags understood by this kernel, besides RSEQ_FLAG_UNREGISTER.
+ * Accepted as mainline does, also where the feature is not available: the
+ * registrant learns that from the status bits written to rseq::flags.
  */
-static u32 rseq_populated_size(u32 rseq_len)
-{
-	BUILD_BUG_ON(sizeof(struct rseq) != ORIG_RSEQ_SIZE);
-	BUILD_BUG_ON(__alignof__(struct rseq) != ORIG_RSEQ_SIZE);
-	BUILD_BUG_ON(offsetofend(struct rseq, mm_cid) != RSEQ_FEATURE_SIZE);
-
-	return min_t(u32, rseq_len, RSEQ_FEATURE_SIZE);
-}
-
-/*
- * Copy the current thread's registration to @ureg, a buffer of @usize bytes:
- * the common prefix is copied, and the tail of a buffer larger than the
- * kernel's structure is cleared so that user-space can tell fields this
- * kernel does not know from real values through the returned kernel size.
- */
-static int rseq_query(struct rseq_registration __user *ureg, u32 usize, u32 sig)
-{
-	struct rseq_registration reg = {};
-	struct task_struct *t = current;
-	u32 ksize = sizeof(reg);
-
-	BUILD_BUG_ON(sizeof(reg) != RSEQ_REGISTRATION_SIZE_VER0);
-
-	if (sig || usize < RSEQ_REGISTRATION_SIZE_VER0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-
-	if (t->rseq) {
-		reg.rseq_abi_pointer = (u64)(uintptr_t)t->rseq;
-		reg.rseq_abi_size = t->rseq_len;
-		reg.populated_size = rseq_populated_size(t->rseq_len);
-		reg.signature = t->rseq_sig;
-		reg.flags = t->rseq_reg_flags;
-	}
-
-	if (copy_to_user(ureg, &reg, min(usize, ksize)))
-		return -EFAULT;
-	if (usize > ksize && clear_user((void __user *)ureg + ksize, usize - ksize))
-		return -EFAULT;
-	return ksize;
-}
+#define RSEQ_FLAGS_SUPPORTED	(RSEQ_FLAG_SLICE_EXT_DEFAULT_ON)
 
 /*
  * sys_rseq - setup restartable sequences for caller thread.
@@ -467,18 +413,10 @@ SYSCALL_DEFINE4(rseq, struct rseq __user *, rseq, u32, rseq_len,
 		current->rseq = NULL;
 		current->rseq_sig = 0;
 		current->rseq_len = 0;
-		current->rseq_reg_flags = 0;
 		return 0;
 	}
 
-	if (flags & RSEQ_FLAG_QUERY) {
-		if (flags & ~RSEQ_FLAG_QUERY)
-			return -EINVAL;
-		return rseq_query((struct rseq_registration __user *)rseq,
-				  rseq_len, sig);
-	}
-
-	if (unlikely(flags & ~RSEQ_FLAG_EXACT_SIZE))
+	if (unlikely(flags & ~RSEQ_FLAGS_SUPPORTED))
 		return -EINVAL;
 
 	if (current->rseq) {
@@ -505,12 +443,12 @@ SYSCALL_DEFINE4(rseq, struct rseq __user *, rseq, u32, rseq_len,
 	 * size. In order to be valid, rseq_len is either the original rseq size,
 	 * or large enough to contain all supported fields, as communicated to
 	 * user-space through the ELF auxiliary vector AT_RSEQ_FEATURE_SIZE.
-	 * RSEQ_FLAG_EXACT_SIZE does not change which lengths are valid, only
-	 * what they mean.
+	 * The feature size is never 32 (see rseq::__reserved), so the two
+	 * cases cannot be confused.
 	 */
 	if (rseq_len < ORIG_RSEQ_SIZE ||
 	    (rseq_len == ORIG_RSEQ_SIZE && !IS_ALIGNED((unsigned long)rseq, ORIG_RSEQ_SIZE)) ||
-	    (rseq_len != ORIG_RSEQ_SIZE && (!IS_ALIGNED((unsigned long)rseq, __alignof__(*rseq)) ||
+	    (rseq_len != ORIG_RSEQ_SIZE && (!IS_ALIGNED((unsigned long)rseq, rseq_alloc_align()) ||
 					    rseq_len < offsetof(struct rseq, end))))
 		return -EINVAL;
 	if (!access_ok(rseq, rseq_len))
@@ -528,10 +466,22 @@ SYSCALL_DEFINE4(rseq, struct rseq __user *, rseq, u32, rseq_len,
 	if (rseq_cs && clear_rseq_cs(rseq))
 		return -EFAULT;
 
+	/*
+	 * Tell the registrant in-band which optional features it gets:
+	 * rseq::flags is overwritten with the status bits of this
+	 * registration.  As in mainline, features past mm_cid are only ever
+	 * offered to v2 registrations (rseq_len > ORIG_RSEQ_SIZE), and
+	 * RSEQ_FLAG_SLICE_EXT_DEFAULT_ON only asks for time slice extensions
+	 * to start enabled where they are available.  This kernel implements
+	 * none of them, so the status is 0 for every registration, which also
+	 * clears the deprecated RSEQ_CS_FLAG_NO_RESTART_* bits.
+	 */
+	if (put_user(0U, &rseq->flags))
+		return -EFAULT;
+
 	current->rseq = rseq;
 	current->rseq_len = rseq_len;
 	current->rseq_sig = sig;
-	current->rseq_reg_flags = flags;
 	/*
 	 * If rseq was previously inactive, and has just been
 	 * registered, ensure the cpu_id_start and cpu_id fields
@@ -539,12 +489,5 @@ SYSCALL_DEFINE4(rseq, struct rseq __user *, rseq, u32, rseq_len,
 	 */
 	rseq_set_notify_resume(current);
 
-	/*
-	 * A registrant stating its exact size learns in-band how much of its
-	 * area the kernel populates. The value is > 0, so it cannot be
-	 * mistaken for the 0 returned to plain registrations.
-	 */
-	if (flags & RSEQ_FLAG_EXACT_SIZE)
-		return rseq_populated_size(rseq_len);
 	return 0;
 }

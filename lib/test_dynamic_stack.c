@@ -3,9 +3,10 @@
  * In-kernel tests for dynamic kernel stacks, run through debugfs by
  * tools/testing/selftests/dynamic_stack:
  *
- *  run    write a test name ("kthread", "irq", "irq_edge", "preempt",
- *         "refill"); the
- *         write succeeds if the test passed, details go to the kernel log
+ *  run    write a test name ("kthread", "irq", "irq_edge", "uaccess_edge",
+ *         "ist_nest", "nmi_reentry", "preempt", "refill"); the write
+ *         succeeds if the test passed, fails with EOPNOTSUPP if it does not
+ *         apply here, details go to the kernel log
  *  deep   write N: the writing thread uses its kernel stack down to N bytes
  *         below the top, touching every page on the way
  *  audit  read page counts; "leaked" must be 0 on a quiet system
@@ -28,6 +29,8 @@
 #include <linux/hrtimer.h>
 #include <linux/init.h>
 #include <linux/kthread.h>
+#include <linux/mman.h>
+#include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
@@ -38,6 +41,12 @@
 #include <linux/vmalloc.h>
 #ifdef CONFIG_X86_LOCAL_APIC
 #include <asm/apic.h>
+#endif
+#ifdef CONFIG_X86_64
+#include <asm/cpu_entry_area.h>
+#include <asm/nmi.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
 #endif
 
 /* Stay this far above the bottom of the stack: room for calls and entries. */
@@ -397,6 +406,423 @@ static int test_irq_edge(void)
 }
 #endif
 
+/*
+ * A fault that is not a stack fault, raised with the stack pointer just
+ * above the unpopulated part of the stack: on x86-64 the #PF IST entry
+ * copies pt_regs where the CPU would have pushed them, just above that edge,
+ * and the page fault handler runs from there, so its first pushes may be the
+ * first writes to the unpopulated page.  The stack fault they raise must not
+ * change which address the handler serves.
+ *
+ * Each thread stores to a fresh page of an anonymous mapping of the writing
+ * task, with the stack pointer at a distance of its own from the edge, so
+ * that the copied pt_regs land at every place from the edge to UEDGE_SPAN
+ * bytes above it.  Every store must succeed and be seen by a later read.
+ */
+#define UEDGE_SPAN	256
+#define UEDGE_STEP	8
+#define UEDGE_ROUNDS	3
+#define UEDGE_OFFSETS	(UEDGE_SPAN / UEDGE_STEP + 1)
+/* One thread for each offset and way of storing, alive at once */
+#define UEDGE_THREADS	(2 * UEDGE_OFFSETS)
+#define UEDGE_MAGIC	0x5ac4ed9e5ac4ed9eULL
+/* Room for this function's own frame above the wanted stack pointer */
+#define UEDGE_ROOM	128
+
+struct uedge_arg {
+	struct mm_struct *mm;
+	u64 __user *uptr;
+	unsigned long off;	/* wanted distance of the copy from the edge */
+	bool copy;		/* copy_to_user(), else unsafe_put_user() */
+	int result;		/* 0, -EFAULT, or 1 when skipped */
+	long placed;		/* where the copy goes, relative to the edge */
+	struct completion done;
+};
+
+/*
+ * Move the stack pointer to @want with nothing below it touched, and store
+ * to user space from there without a call (or, for copy_to_user(), with
+ * the calls it makes).
+ */
+static noinline int uedge_store(struct uedge_arg *arg, unsigned long want,
+				unsigned long *sp)
+{
+	u64 val = UEDGE_MAGIC;
+	u8 *below;
+
+	below = __builtin_alloca(current_stack_pointer - want);
+	barrier_data(below);
+	*sp = current_stack_pointer;
+
+	if (arg->copy)
+		return copy_to_user(arg->uptr, &val, sizeof(val)) ? -EFAULT : 0;
+
+	if (!user_access_begin(arg->uptr, sizeof(val)))
+		return -EFAULT;
+	unsafe_put_user(val, arg->uptr, efault);
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
+static int uedge_thread(void *data)
+{
+	struct uedge_arg *arg = data;
+	unsigned long top = (unsigned long)task_stack_page(current) + THREAD_SIZE;
+	unsigned int nr = dynamic_stack_populated(current);
+	unsigned long edge = top - nr * PAGE_SIZE;
+	/* The 16-byte aligned RSP the copy of pt_regs is pushed below */
+	unsigned long want = edge + arg->off + sizeof(struct pt_regs);
+	unsigned long sp = 0;
+
+	arg->result = 1;
+	if (nr < DYNAMIC_STACK_PAGES &&
+	    current_stack_pointer > want + UEDGE_ROOM) {
+		kthread_use_mm(arg->mm);
+		arg->result = uedge_store(arg, want, &sp);
+		kthread_unuse_mm(arg->mm);
+		arg->placed = (long)(ALIGN_DOWN(sp, 16) - sizeof(struct pt_regs)) -
+			      (long)edge;
+	}
+	complete(&arg->done);
+
+	/* Keep the stack until all have run, as edge_thread() does */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * One round: a thread per offset and way of storing, each to a page of its
+ * own at @map.  Returns the number of failed stores, or an error.
+ */
+static int uedge_round(struct uedge_arg *args, unsigned long map,
+		       unsigned long *placed, unsigned int *tested)
+{
+	struct task_struct *tasks[UEDGE_THREADS];
+	int i, started, failures = 0;
+
+	for (i = 0; i < UEDGE_THREADS; i++) {
+		struct uedge_arg *arg = &args[i];
+
+		*arg = (struct uedge_arg){
+			.mm = current->mm,
+			.uptr = (u64 __user *)(map + i * PAGE_SIZE),
+			.off = (i / 2) * UEDGE_STEP,
+			.copy = i & 1,
+		};
+		init_completion(&arg->done);
+	}
+
+	/* One at a time, all kept alive: most get a new stack */
+	for (started = 0; started < UEDGE_THREADS; started++) {
+		tasks[started] = kthread_run(uedge_thread, &args[started],
+					     "dstack_uedge/%d", started);
+		if (IS_ERR(tasks[started])) {
+			failures = PTR_ERR(tasks[started]);
+			break;
+		}
+		wait_for_completion(&args[started].done);
+	}
+	for (i = 0; i < started; i++)
+		kthread_stop(tasks[i]);
+	if (failures)
+		return failures;
+
+	for (i = 0; i < UEDGE_THREADS; i++) {
+		struct uedge_arg *arg = &args[i];
+		u64 val = 0;
+
+		if (arg->result == 1)
+			continue;
+		(*tested)++;
+		if (!arg->copy && arg->placed >= 0 && arg->placed <= UEDGE_SPAN)
+			__set_bit(arg->placed / 16, placed);
+		if (arg->result) {
+			pr_err("uaccess_edge: %s returned %d, pt_regs copied %ld bytes above the edge\n",
+			       arg->copy ? "copy_to_user()" : "unsafe_put_user()",
+			       arg->result, arg->placed);
+			failures++;
+		} else if (get_user(val, arg->uptr) || val != UEDGE_MAGIC) {
+			pr_err("uaccess_edge: the store with pt_regs copied %ld bytes above the edge did not land\n",
+			       arg->placed);
+			failures++;
+		}
+	}
+	return failures;
+}
+
+static int test_uaccess_edge(void)
+{
+	DECLARE_BITMAP(placed, UEDGE_SPAN / 16 + 1) = { 0 };
+	size_t len = UEDGE_THREADS * PAGE_SIZE;
+	unsigned int tested = 0, failed = 0, i;
+	struct uedge_arg *args;
+	int round, ret = 0;
+	unsigned long map;
+
+	args = kcalloc(UEDGE_THREADS, sizeof(*args), GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+
+	for (round = 0; round < UEDGE_ROUNDS; round++) {
+		/* Fresh pages for every store */
+		map = vm_mmap(NULL, 0, len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+		if (IS_ERR_VALUE(map)) {
+			ret = (int)map;
+			break;
+		}
+		ret = uedge_round(args, map, placed, &tested);
+		vm_munmap(map, len);
+		if (ret < 0)
+			break;
+		failed += ret;
+		ret = 0;
+	}
+	kfree(args);
+	if (ret)
+		return ret;
+
+	pr_info("uaccess_edge: %u stores near the stack edge, %u failed\n",
+		tested, failed);
+	if (failed)
+		return -EFAULT;
+
+	/* The copy of pt_regs is 8 bytes off a 16-byte boundary */
+	for (i = 0; i < UEDGE_SPAN / 16; i++) {
+		if (!test_bit(i, placed)) {
+			pr_err("uaccess_edge: no store with pt_regs copied %u bytes above the edge\n",
+			       i * 16 + 8);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+#ifdef CONFIG_X86_64
+/*
+ * Nesting on the #PF IST stack (x86-64 without FRED): a #DB raised in the
+ * window where a kernel #PF still runs on its IST stack shifts the #PF IST
+ * entry below that frame; an NMI that then hits the #DB handler finds the
+ * #PF frame through the #DB frame and shifts the entry again.  Each shift
+ * must go below every entry still in use, and the exits must put the entry
+ * back exactly where it was.  Played here with pt_regs made up for the #DB
+ * and the NMI, on this CPU's real #PF IST stack and TSS, with interrupts
+ * off: a real #PF meanwhile is delivered below the shifted entry.
+ */
+static u64 ist_entry(void)
+{
+	return this_cpu_read(cpu_tss_rw.x86_tss.ist[IST_INDEX_PF]);
+}
+
+static int test_ist_nest(void)
+{
+	struct pt_regs db_regs = {}, nmi_regs = {}, db_frame_saved;
+	unsigned long top, pf_frame, db_entry, nmi_entry, after;
+	struct pt_regs *db_frame;
+	unsigned long flags;
+	int ret = 0;
+
+	if (!pf_ist_enabled)
+		return -EOPNOTSUPP;
+
+	/* No stack fault in the middle of it */
+	use_stack(2 * PAGE_SIZE);
+
+	local_irq_save(flags);
+	top = __this_cpu_ist_top_va(PF);
+	if (ist_entry() != top) {
+		pr_err("ist_nest: the #PF IST entry is %llx at rest, its top is %lx\n",
+		       ist_entry(), top);
+		ret = -EINVAL;
+		goto out;
+	}
+
+	/* The #PF in its window: its pt_regs at the top, a C frame below */
+	pf_frame = top - sizeof(struct pt_regs) - 64;
+
+	/* A #DB that hit it: enters with RSP in that frame */
+	db_regs.sp = pf_frame;
+	pf_ist_enter(&db_regs);
+	db_entry = ist_entry();
+
+	/* An NMI that hit the #DB handler: RSP on the #DB stack */
+	db_frame = (struct pt_regs *)__this_cpu_ist_top_va(DB) - 1;
+	db_frame_saved = *db_frame;
+	db_frame->sp = pf_frame;
+	nmi_regs.sp = (unsigned long)db_frame - 128;
+	pf_ist_enter(&nmi_regs);
+	nmi_entry = ist_entry();
+	pf_ist_exit();
+	pf_ist_exit();
+	*db_frame = db_frame_saved;
+	after = ist_entry();
+
+	/* Whatever happened, leave the entry at its top */
+	this_cpu_write(cpu_tss_rw.x86_tss.ist[IST_INDEX_PF], top);
+
+	if (db_entry >= pf_frame || nmi_entry >= pf_frame ||
+	    nmi_entry >= db_entry || after != top) {
+		pr_err("ist_nest: #PF frame at %lx, entry %lx in the #DB, %lx in the NMI, %lx after (want %lx)\n",
+		       pf_frame, db_entry, nmi_entry, after, top);
+		ret = -EINVAL;
+	}
+out:
+	local_irq_restore(flags);
+	return ret;
+}
+#endif
+
+#if defined(CONFIG_X86_64) && defined(CONFIG_X86_LOCAL_APIC)
+/*
+ * An NMI that reads an unpopulated page of the interrupted task's stack.
+ * While this CPU is in the middle of a stack fault (or a refill), the NMI's
+ * stack fault must not be served: the read fails, and neither the stack nor
+ * the pool changes.  Otherwise, with #PF on its IST stack, it is served.
+ */
+struct nmi_probe {
+	unsigned long addr;
+	int ret;
+	unsigned int populated;
+};
+
+static DEFINE_PER_CPU(struct nmi_probe *, nmi_probe);
+static atomic_t nmi_probes;
+
+static int nmi_probe_handler(unsigned int type, struct pt_regs *regs)
+{
+	struct nmi_probe *p = this_cpu_read(nmi_probe);
+	unsigned long val;
+
+	if (!p)
+		return NMI_DONE;
+	this_cpu_write(nmi_probe, NULL);
+	p->ret = copy_from_kernel_nofault(&val, (void *)p->addr, sizeof(val));
+	p->populated = dynamic_stack_populated(current);
+	atomic_inc(&nmi_probes);
+	return NMI_HANDLED;
+}
+
+/* Send this CPU an NMI that probes @p->addr; -ETIMEDOUT if none came */
+static int nmi_probe_self(struct nmi_probe *p, bool busy)
+{
+	int before = atomic_read(&nmi_probes);
+	unsigned long flags, spins;
+
+	local_irq_save(flags);
+	if (busy)
+		dynamic_stack_test_busy(true);
+	this_cpu_write(nmi_probe, p);
+	__apic_send_IPI_mask(cpumask_of(smp_processor_id()), NMI_VECTOR);
+	for (spins = 0; spins < EDGE_SPINS; spins++) {
+		if (atomic_read(&nmi_probes) != before)
+			break;
+		cpu_relax();
+	}
+	this_cpu_write(nmi_probe, NULL);
+	if (busy)
+		dynamic_stack_test_busy(false);
+	local_irq_restore(flags);
+	return atomic_read(&nmi_probes) != before ? 0 : -ETIMEDOUT;
+}
+
+struct nmi_arg {
+	int result;		/* 0, 1 if skipped, or an error */
+	struct completion done;
+};
+
+static int nmi_thread(void *data)
+{
+	struct nmi_arg *arg = data;
+	unsigned long top = (unsigned long)task_stack_page(current) + THREAD_SIZE;
+	unsigned int nr = dynamic_stack_populated(current);
+	struct nmi_probe p = { .addr = top - nr * PAGE_SIZE - 64 };
+	unsigned int pool;
+	int ret;
+
+	/* Stay clear of the unpopulated page: no stack fault while busy */
+	arg->result = 1;
+	if (nr == DYNAMIC_STACK_PAGES || stack_depth() + 2048 > nr * PAGE_SIZE)
+		goto out;
+
+	migrate_disable();
+	pool = dynamic_stack_pool_free(raw_smp_processor_id());
+	ret = nmi_probe_self(&p, true);
+	if (ret) {
+		pr_err("nmi_reentry: the NMI did not come\n");
+	} else if (p.ret != -EFAULT || p.populated != nr ||
+		   dynamic_stack_pool_free(raw_smp_processor_id()) != pool) {
+		pr_err("nmi_reentry: mid-update: read %d, pages %u -> %u, pool %u -> %u\n",
+		       p.ret, nr, p.populated, pool,
+		       dynamic_stack_pool_free(raw_smp_processor_id()));
+		ret = -EINVAL;
+	} else if (pf_ist_enabled) {
+		/* Not in the middle of anything: served on the #PF IST stack */
+		ret = nmi_probe_self(&p, false);
+		if (!ret && (p.ret || p.populated != nr + 1)) {
+			pr_err("nmi_reentry: read %d, pages %u -> %u\n",
+			       p.ret, nr, p.populated);
+			ret = -EINVAL;
+		}
+	}
+	migrate_enable();
+	arg->result = ret;
+out:
+	complete(&arg->done);
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static int test_nmi_reentry(void)
+{
+	struct task_struct *tasks[EDGE_THREADS];
+	struct nmi_arg args[EDGE_THREADS];
+	int i, started, ret = -EINVAL;
+
+	if (!boot_cpu_has(X86_FEATURE_APIC))
+		return -EOPNOTSUPP;
+	ret = register_nmi_handler(NMI_LOCAL, nmi_probe_handler, 0, "dstack_test");
+	if (ret)
+		return ret;
+
+	/* Until a thread has a new stack, with an unpopulated page */
+	ret = -EINVAL;
+	for (started = 0; started < EDGE_THREADS; started++) {
+		init_completion(&args[started].done);
+		tasks[started] = kthread_run(nmi_thread, &args[started],
+					     "dstack_nmi/%d", started);
+		if (IS_ERR(tasks[started])) {
+			ret = PTR_ERR(tasks[started]);
+			break;
+		}
+		wait_for_completion(&args[started].done);
+		if (args[started].result != 1) {
+			ret = args[started].result;
+			started++;
+			break;
+		}
+	}
+	for (i = 0; i < started; i++)
+		kthread_stop(tasks[i]);
+	unregister_nmi_handler(NMI_LOCAL, "dstack_test");
+	if (ret == -EINVAL && started == EDGE_THREADS)
+		pr_err("nmi_reentry: no thread had an unpopulated page\n");
+	return ret;
+}
+#endif
+
 /* Several threads on one CPU grow in turns, rescheduling between steps. */
 static int test_preempt(void)
 {
@@ -417,6 +843,13 @@ static const struct {
 	{ "irq", test_irq },
 #ifdef CONFIG_X86_LOCAL_APIC
 	{ "irq_edge", test_irq_edge },
+#endif
+	{ "uaccess_edge", test_uaccess_edge },
+#ifdef CONFIG_X86_64
+	{ "ist_nest", test_ist_nest },
+#endif
+#if defined(CONFIG_X86_64) && defined(CONFIG_X86_LOCAL_APIC)
+	{ "nmi_reentry", test_nmi_reentry },
 #endif
 	{ "preempt", test_preempt },
 	{ "refill", test_refill },

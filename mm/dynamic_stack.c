@@ -61,6 +61,14 @@ struct dynamic_stack_pool {
 
 static DEFINE_PER_CPU(struct dynamic_stack_pool, dynamic_stack_pool);
 
+/*
+ * Set while a stack fault or a refill updates this CPU's pool or the
+ * current stack.  Both run with interrupts disabled, so only an NMI, #MC or
+ * #DB can interrupt them, and a stack fault that such a handler raises
+ * meanwhile must not touch either: see dynamic_stack_fault().
+ */
+static DEFINE_PER_CPU(bool, dynamic_stack_busy);
+
 /* Pages held by dynamic stacks (running, cached or being freed) and pools. */
 static atomic_long_t dynamic_stack_owned = ATOMIC_LONG_INIT(0);
 /* Pages of the dynamic stacks sitting in fork.c's per-CPU stack cache. */
@@ -169,7 +177,11 @@ static void dynamic_stack_refill(struct irq_work *work)
 			count_vm_event(DYNAMIC_STACK_REFILL_FAIL);
 			break;
 		}
+		__this_cpu_write(dynamic_stack_busy, true);
+		barrier();
 		dynamic_stack_pool_add(pool, page);
+		barrier();
+		__this_cpu_write(dynamic_stack_busy, false);
 		count_vm_event(DYNAMIC_STACK_REFILL);
 	}
 }
@@ -362,10 +374,18 @@ void dynamic_stack_cache_account(struct vm_struct *vm, int sign)
  * stack, with interrupts disabled and before anything touches the task
  * stack.  Not-present PTEs are not cached in the TLB, so no flush is needed.
  *
+ * A fault raised by an NMI, #MC or #DB handler that interrupted a stack
+ * fault or a refill on this CPU is not served: the pool and the stack's
+ * page list are half updated.  The caller handles it as any other kernel
+ * fault: an access that may fail (copy_from_kernel_nofault()) fails, any
+ * other oopses.  Such handlers run on stacks of their own and have no
+ * business below the current task's stack pointer.
+ *
  * Return: 1 if @address was on an unpopulated page of the current stack and
  * is now populated; 0 if it is not on an unpopulated page of the current
  * stack; -ENOMEM if it is, but the pool cannot cover it, which the switch-in
- * check rules out.
+ * check rules out; -EBUSY if it is, but this CPU is in the middle of a stack
+ * fault or a refill.
  */
 noinstr int dynamic_stack_fault(unsigned long address)
 {
@@ -375,18 +395,28 @@ noinstr int dynamic_stack_fault(unsigned long address)
 	struct dynamic_stack_pool *pool;
 	unsigned int idx, nr;
 	pte_t **ptes;
+	int ret = 0;
 
 	if (!dynamic_stack_enabled() || !vm || address - base >= THREAD_SIZE ||
 	    !(vm->flags & VM_SPARSE))
 		return 0;
 
 	idx = dynamic_stack_index(base, address);
-	nr = vm->nr_pages;
-	if (idx < nr)
+	if (idx < READ_ONCE(vm->nr_pages))
 		return 0;
+	if (raw_cpu_read(dynamic_stack_busy))
+		return -EBUSY;
+	/* An NMI before this completes its own update before we look */
+	raw_cpu_write(dynamic_stack_busy, true);
+	barrier();
+
+	nr = vm->nr_pages;
 	pool = raw_cpu_ptr(&dynamic_stack_pool);
+	if (idx < nr)
+		goto out;
+	ret = -ENOMEM;
 	if (idx + 1 - nr > pool->nr)
-		return -ENOMEM;
+		goto out;
 
 	ptes = dynamic_stack_map(vm)->ptes;
 	for (; nr <= idx; nr++) {
@@ -399,8 +429,24 @@ noinstr int dynamic_stack_fault(unsigned long address)
 	/* vm->pages[] before vm->nr_pages, for /proc/vmallocinfo */
 	smp_store_release(&vm->nr_pages, nr);
 	dynamic_stack_count(DYNAMIC_STACK_FAULT);
-	return 1;
+	ret = 1;
+out:
+	barrier();
+	raw_cpu_write(dynamic_stack_busy, false);
+	return ret;
 }
+
+#ifdef CONFIG_TEST_DYNAMIC_STACK
+/*
+ * For the test driver, with interrupts disabled: make this CPU look as if
+ * it were in the middle of a stack fault, to check what an NMI sees then.
+ */
+void dynamic_stack_test_busy(bool busy)
+{
+	lockdep_assert_irqs_disabled();
+	__this_cpu_write(dynamic_stack_busy, busy);
+}
+#endif
 
 #ifdef CONFIG_MEMCG
 /*

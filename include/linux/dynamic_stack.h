@@ -62,6 +62,7 @@ struct dynamic_stack_counts {
 
 void dynamic_stack_get_counts(struct dynamic_stack_counts *counts);
 unsigned int dynamic_stack_pool_free(int cpu);
+void dynamic_stack_test_busy(bool busy);
 
 /*
  * Called with interrupts disabled when a task stops running on a CPU, and

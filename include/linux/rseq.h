@@ -76,13 +76,11 @@ static inline void rseq_fork(struct task_struct *t, unsigned long clone_flags)
 		t->rseq = NULL;
 		t->rseq_len = 0;
 		t->rseq_sig = 0;
-		t->rseq_reg_flags = 0;
 		t->rseq_event_mask = 0;
 	} else {
 		t->rseq = current->rseq;
 		t->rseq_len = current->rseq_len;
 		t->rseq_sig = current->rseq_sig;
-		t->rseq_reg_flags = current->rseq_reg_flags;
 		t->rseq_event_mask = current->rseq_event_mask;
 	}
 }
@@ -92,8 +90,18 @@ static inline void rseq_execve(struct task_struct *t)
 	t->rseq = NULL;
 	t->rseq_len = 0;
 	t->rseq_sig = 0;
-	t->rseq_reg_flags = 0;
 	t->rseq_event_mask = 0;
+}
+
+/*
+ * Value returned by getauxval(AT_RSEQ_ALIGN) and required for registrations
+ * larger than the original 32 bytes: the feature size rounded up to the next
+ * power of two, so that the populated fields never straddle a cache line or
+ * a page, however the area grows.
+ */
+static inline unsigned int rseq_alloc_align(void)
+{
+	return 1U << get_count_order(offsetof(struct rseq, end));
 }
 
 #else

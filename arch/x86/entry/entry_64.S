@@ -434,7 +434,8 @@ SYM_CODE_END(\asmsym)
  * idtentry_pf_ist - Macro to generate the IST entry stub for #PF
  * @vector:		Vector number
  * @asmsym:		ASM symbol for the entry point
- * @cfunc:		C function to be called
+ * @cfunc:		C function to be called; @cfunc_moved takes the fault
+ *			address as a third argument
  *
  * With dynamic kernel stacks, #PF is delivered on its own IST stack: a fault
  * raised because RSP moved into an unpopulated page of the task stack could
@@ -443,9 +444,12 @@ SYM_CODE_END(\asmsym)
  * From user mode, error_entry() moves to the task stack as usual.  From
  * kernel mode, pf_switch_off_ist() runs on the IST stack: it either serves
  * a fault on the current task stack, and the entry returns straight from
- * the IST stack, or it copies pt_regs to the interrupted stack, where @cfunc
- * then runs as if #PF had been delivered without IST.  Either way the IST
- * stack is free again before anything that may fault or sleep runs.
+ * the IST stack, or it copies pt_regs to the interrupted stack, where
+ * @cfunc_moved then runs as if #PF had been delivered without IST.  Either
+ * way the IST stack is free again before anything that may fault or sleep
+ * runs.  pf_switch_off_ist() reads CR2 before anything can fault and hands
+ * it over in %rdx: a stack fault raised on the interrupted stack by the
+ * handler's own frames would overwrite CR2.
  *
  * An exception raised by the IRET to a 16-bit stack segment cannot push its
  * frame on the read-only espfix64 stack, and that push raises #PF with RIP
@@ -474,13 +478,19 @@ SYM_CODE_START(\asmsym)
 	jnz	.Lhandle_\@
 
 	movq	%rsp, %rdi			/* pt_regs on the #PF IST stack */
-	call	pf_switch_off_ist
+	call	pf_switch_off_ist		/* %rdx: the fault address */
 	testq	%rax, %rax
 	jz	error_return			/* a task stack fault, served */
 
 	movq	%rax, %rsp			/* pt_regs on the interrupted stack */
 	ENCODE_FRAME_POINTER
 	UNWIND_HINT_REGS
+
+	movq	%rsp, %rdi			/* pt_regs pointer into 1st argument*/
+	movq	ORIG_RAX(%rsp), %rsi		/* get error code into 2nd argument*/
+	movq	$-1, ORIG_RAX(%rsp)		/* no syscall to restart */
+	call	\cfunc\()_moved		/* the address is the 3rd argument */
+	jmp	error_return
 
 .Lhandle_\@:
 	movq	%rsp, %rdi			/* pt_regs pointer into 1st argument*/

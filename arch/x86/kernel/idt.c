@@ -2,8 +2,9 @@
 /*
  * Interrupt descriptor table related code
  */
-#include <linux/interrupt.h>
+#include <linux/cc_platform.h>
 #include <linux/dynamic_stack.h>
+#include <linux/interrupt.h>
 
 #include <asm/cpu_entry_area.h>
 #include <asm/set_memory.h>
@@ -278,6 +279,20 @@ void __init idt_setup_dynamic_stack(void)
 		return;
 	if (cpu_feature_enabled(X86_FEATURE_XENPV)) {
 		dynamic_stack_arch_disable("Xen PV");
+		return;
+	}
+	/*
+	 * #VE is not delivered on an IST stack: if its frame push raises a
+	 * stack fault, the #VE is raised again with its info still marked
+	 * valid, which the TDX module turns into a fatal #DF.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_TDX_GUEST)) {
+		dynamic_stack_arch_disable("TDX guest: #VE is not on an IST stack");
+		return;
+	}
+	/* The interrupt redelivery reads the local APIC, which raises #VC */
+	if (cc_platform_has(CC_ATTR_GUEST_STATE_ENCRYPT)) {
+		dynamic_stack_arch_disable("SEV-ES guest: reading the APIC raises #VC");
 		return;
 	}
 

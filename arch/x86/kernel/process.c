@@ -158,9 +158,6 @@ __visible void ret_from_fork(struct task_struct *prev, struct pt_regs *regs,
 		regs->ax = 0;
 	}
 
-	/* Map the shadow stack clone3() asked for into a new mm */
-	shstk_fork_child_setup();
-
 	syscall_exit_to_user_mode(regs);
 }
 

@@ -30,6 +30,9 @@
 
 #define SS_FRAME_SIZE 8
 
+/* The largest shadow stack the kernel allocates for a new thread */
+#define SHSTK_MAX_SIZE SZ_4G
+
 static bool features_enabled(unsigned long features)
 {
 	return current->thread.features & features;
@@ -126,12 +129,18 @@ out:
 	return mapped_addr;
 }
 
+/*
+ * The size of a shadow stack the kernel chooses: that of the normal stack,
+ * given by clone3() or else RLIMIT_STACK, capped at SHSTK_MAX_SIZE like
+ * the sizes clone3() callers choose (see arch_shstk_clone_max_size()).
+ */
 static unsigned long adjust_shstk_size(unsigned long size)
 {
-	if (size)
-		return PAGE_ALIGN(size);
+	if (!size)
+		size = min_t(unsigned long long, rlimit(RLIMIT_STACK),
+			     SHSTK_MAX_SIZE);
 
-	return PAGE_ALIGN(min_t(unsigned long long, rlimit(RLIMIT_STACK), SZ_4G));
+	return PAGE_ALIGN(min_t(unsigned long long, size, SHSTK_MAX_SIZE));
 }
 
 static void unmap_shadow_stack(u64 base, u64 size)
@@ -203,42 +212,15 @@ u64 arch_shstk_clone_max_size(void)
 	    !features_enabled(ARCH_SHSTK_SHSTK))
 		return 0;
 
-	return SZ_4G;
+	return SHSTK_MAX_SIZE;
 }
 
-/*
- * A child that does not share the mm of its parent cannot have its new
- * shadow stack mapped by the parent: do_mmap() works on current->mm.
- * shstk_alloc_thread_stack() leaves the size in fork_size instead, and
- * the child maps the shadow stack into its own mm here, from
- * ret_from_fork(), before it first returns to user mode. If that fails
- * the child is killed: it must not run on a shadow stack other than the
- * one that was asked for, and clone3() has already returned to the
- * parent, so there is nobody else to report the error to. This is the
- * same outcome as a normal stack that cannot be grown.
- */
-void shstk_fork_child_setup(void)
+unsigned int arch_shstk_entry_size(void)
 {
-	struct thread_shstk *shstk = &current->thread.shstk;
-	unsigned long addr, size = shstk->fork_size;
+	if (!cpu_feature_enabled(X86_FEATURE_USER_SHSTK))
+		return 0;
 
-	if (likely(!size))
-		return;
-
-	shstk->fork_size = 0;
-
-	addr = alloc_shstk(0, size, 0, false);
-	if (IS_ERR_VALUE(addr)) {
-		force_fatal_sig(SIGSEGV);
-		return;
-	}
-
-	fpregs_lock_and_load();
-	wrmsrl(MSR_IA32_PL3_SSP, addr + size);
-	fpregs_unlock();
-
-	shstk->base = addr;
-	shstk->size = size;
+	return SS_FRAME_SIZE;
 }
 
 unsigned long shstk_alloc_thread_stack(struct task_struct *tsk,
@@ -247,8 +229,6 @@ unsigned long shstk_alloc_thread_stack(struct task_struct *tsk,
 	struct thread_shstk *shstk = &tsk->thread.shstk;
 	unsigned long clone_flags = args->flags;
 	unsigned long addr, size;
-
-	shstk->fork_size = 0;
 
 	/*
 	 * If shadow stack is not enabled on the new thread, skip any
@@ -259,24 +239,15 @@ unsigned long shstk_alloc_thread_stack(struct task_struct *tsk,
 
 	/*
 	 * If userspace asked for a shadow stack size with clone3() the child
-	 * always gets a new shadow stack of that size, whatever the clone
-	 * flags. clone3_args_valid() checked it against
-	 * arch_shstk_clone_max_size().
+	 * gets a new shadow stack of that size, in the mm it shares with
+	 * the parent. clone3_args_valid() checked it against
+	 * arch_shstk_clone_max_size() and refused it without CLONE_VM.
 	 */
 	if (args->shadow_stack_size) {
+		if (WARN_ON_ONCE(!(clone_flags & CLONE_VM)))
+			return -EINVAL;
+
 		size = PAGE_ALIGN(args->shadow_stack_size);
-
-		if (!(clone_flags & CLONE_VM)) {
-			/*
-			 * Mapped by the child in its own mm. Until then
-			 * the child has no shadow stack of its own to free.
-			 */
-			shstk->base = 0;
-			shstk->size = 0;
-			shstk->fork_size = size;
-			return 0;
-		}
-
 		goto alloc;
 	}
 

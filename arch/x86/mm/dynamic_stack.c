@@ -14,6 +14,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
 #include <asm/fred.h>
+#include <asm/io_apic.h>
 #include <asm/ptrace.h>
 #include <asm/special_insns.h>
 #include <asm/stacktrace.h>
@@ -51,6 +52,15 @@ static noinstr void __noreturn pf_switch_fatal(struct pt_regs *regs,
 }
 
 /*
+ * Stack populated below the frame moved off the #PF stack, for the first
+ * frames of the page fault handler: exc_page_fault() pushes 56 bytes and
+ * more before it reads the fault address, and a stack fault there would
+ * overwrite CR2.  The IST entry hands the address over anyway; this keeps
+ * the handler's entry clear of stack faults.
+ */
+#define PF_HANDLER_STACK	256
+
+/*
  * The part of the kernel-mode #PF entry that runs on the dedicated #PF
  * stack, with interrupts disabled.  It must not fault.
  *
@@ -59,8 +69,9 @@ static noinstr void __noreturn pf_switch_fatal(struct pt_regs *regs,
  * frame go on the interrupted stack, below @sp: the entry copies the frame
  * there and the regular handler runs on that stack, exactly as if #PF had
  * been delivered there, so it may sleep.  If that is the task stack, the
- * page the copy lands on is populated first.  A frame that would land in a
- * stack guard page is a stack overflow, and is reported as such.
+ * page the copy lands on is populated first, and so is the page
+ * PF_HANDLER_STACK bytes below it.  A frame that would land in a stack
+ * guard page is a stack overflow, and is reported as such.
  */
 static __always_inline void *pf_switch_stack(struct pt_regs *regs,
 					     unsigned long address,
@@ -72,10 +83,17 @@ static __always_inline void *pf_switch_stack(struct pt_regs *regs,
 	ret = dynamic_stack_fault(address);
 	if (ret > 0)
 		return NULL;
+	/* Raised by a handler that interrupted a stack fault: not served */
+	if (ret == -EBUSY)
+		ret = 0;
 
 	sp -= size;
-	if (!ret)
-		ret = dynamic_stack_fault(sp);
+	if (!ret) {
+		/* 0 if below the stack: then populate down to the frame */
+		ret = dynamic_stack_fault(sp - PF_HANDLER_STACK);
+		if (!ret)
+			ret = dynamic_stack_fault(sp);
+	}
 	if (ret < 0 || on_pf_ist_stack(regs->sp) ||
 	    get_stack_guard_info((unsigned long *)sp, &info))
 		pf_switch_fatal(regs, address, sp);
@@ -165,6 +183,35 @@ static __always_inline void pf_deliver_lost_irq(struct pt_regs *regs)
 			 X86_EFLAGS_RF);
 }
 
+/*
+ * The redelivery finds a lost interrupt in the local APIC's in-service
+ * register.  An interrupt from the 8259 PIC, delivered as ExtINT when there
+ * is no local APIC or no I/O APIC to route it ("noapic"), never gets there:
+ * its delivery would be lost to a stack fault, and the PIC would block its
+ * line and all below it until an EOI that never comes.  Dynamic stacks
+ * stay off then.  The interrupt delivery mode is known only now, after the
+ * #PF entry is installed and before dynamic_stack_init().
+ */
+static int __init pf_check_irq_redelivery(void)
+{
+	bool ioapic = false;
+
+	if (!pf_ist_enabled && !fred_pf_enabled)
+		return 0;
+
+#ifdef CONFIG_X86_IO_APIC
+	ioapic = nr_ioapics && !ioapic_is_disabled;
+#endif
+	if (!boot_cpu_has(X86_FEATURE_APIC) || apic_is_disabled ||
+	    apic_intr_mode == APIC_PIC)
+		dynamic_stack_arch_disable("no local APIC: lost interrupts cannot be redelivered");
+	else if (!ioapic || (apic_intr_mode != APIC_SYMMETRIC_IO &&
+			     apic_intr_mode != APIC_SYMMETRIC_IO_NO_ROUTING))
+		dynamic_stack_arch_disable("no I/O APIC: lost ExtINTs cannot be redelivered");
+	return 0;
+}
+arch_initcall(pf_check_irq_redelivery);
+
 /**
  * pf_switch_off_ist - the kernel-mode part of the #PF IST entry
  * @regs: pt_regs on the #PF IST stack
@@ -174,19 +221,24 @@ static __always_inline void pf_deliver_lost_irq(struct pt_regs *regs)
  * entry, this runs with the kernel GSBASE and CR3: a kernel-mode #PF in
  * the SYSCALL gap or under the user CR3 is not supported by either.
  *
- * Return: NULL if the fault was served, else the pt_regs to continue with.
+ * CR2 is read here, before anything can fault, and handed over with the
+ * pt_regs to exc_page_fault_moved(): a stack fault on the way there would
+ * overwrite CR2.
+ *
+ * Return: .regs NULL if the fault was served, else the pt_regs to continue
+ * with, and .address the fault address.
  */
-asmlinkage __visible noinstr struct pt_regs *pf_switch_off_ist(struct pt_regs *regs)
+asmlinkage __visible noinstr struct pf_ist_switch pf_switch_off_ist(struct pt_regs *regs)
 {
-	struct pt_regs *regs_ret;
+	struct pf_ist_switch ret = { .address = read_cr2() };
 
-	regs_ret = pf_switch_stack(regs, read_cr2(), ALIGN_DOWN(regs->sp, 16),
-				   sizeof(*regs_ret));
-	if (regs_ret)
-		*regs_ret = *regs;
+	ret.regs = pf_switch_stack(regs, ret.address, ALIGN_DOWN(regs->sp, 16),
+				   sizeof(*ret.regs));
+	if (ret.regs)
+		*ret.regs = *regs;
 	else
 		pf_deliver_lost_irq(regs);
-	return regs_ret;
+	return ret;
 }
 
 #ifdef CONFIG_X86_FRED
@@ -288,9 +340,15 @@ static __always_inline unsigned long pf_ist_in_use(unsigned long sp)
 /*
  * Shift the #PF IST entry below the interrupted frame if the #PF IST stack
  * is in use under it, so that a nested #PF does not overwrite it, and keep
- * the old entry just above the new one for __pf_ist_exit().  The CPU aligns
- * RSP down to 16 bytes before pushing an exception frame, which keeps that
- * word.
+ * the old entry just below both for __pf_ist_exit().  The CPU aligns RSP
+ * down to 16 bytes before pushing an exception frame, which keeps that word.
+ *
+ * The new entry goes below the old one too, even when the frame in use is
+ * above it: an NMI that hits a #DB handler which shifted the entry below a
+ * #PF frame finds that #PF frame through the #DB frame, and must neither
+ * write over the #DB handler's saved entry nor leave it to be restored
+ * out of order.  So the saved entries nest, each exit restores the one its
+ * entry replaced, and the entry is back at the top when all have exited.
  */
 noinstr void __pf_ist_enter(struct pt_regs *regs)
 {
@@ -299,7 +357,7 @@ noinstr void __pf_ist_enter(struct pt_regs *regs)
 	old_ist = __this_cpu_read(cpu_tss_rw.x86_tss.ist[IST_INDEX_PF]);
 	new_ist = old_ist;
 	in_use = pf_ist_in_use(regs->sp);
-	if (in_use)
+	if (in_use && in_use < new_ist)
 		new_ist = in_use;
 
 	new_ist -= sizeof(old_ist);
@@ -307,6 +365,7 @@ noinstr void __pf_ist_enter(struct pt_regs *regs)
 	this_cpu_write(cpu_tss_rw.x86_tss.ist[IST_INDEX_PF], new_ist);
 }
 
+/* Undo the __pf_ist_enter() of the same handler; those nested in it are undone */
 noinstr void __pf_ist_exit(void)
 {
 	unsigned long ist = __this_cpu_read(cpu_tss_rw.x86_tss.ist[IST_INDEX_PF]);

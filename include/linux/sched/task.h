@@ -82,6 +82,7 @@ extern void release_task(struct task_struct * p);
 
 extern int copy_thread(struct task_struct *, const struct kernel_clone_args *);
 u64 arch_shstk_clone_max_size(void);
+unsigned int arch_shstk_entry_size(void);
 
 extern void flush_thread(void);
 

@@ -18,39 +18,21 @@ enum rseq_cpu_id_state {
 	RSEQ_CPU_ID_REGISTRATION_FAILED		= -2,
 };
 
-/*
- * rseq() flags.
- *
- * Bits 1 to 7 are left to upstream allocation (mainline uses bit 1 for
- * RSEQ_FLAG_SLICE_EXT_DEFAULT_ON).
- *
- * - RSEQ_FLAG_EXACT_SIZE
- *     Register with rseq_len stating exactly how many bytes of struct rseq
- *     the caller knows about, including when rseq_len is 32: without this
- *     flag a 32-byte registration stands for the original ABI padded to
- *     32 bytes.  On success rseq() returns the number of bytes of the area
- *     the kernel populates for this registration,
- *     min(rseq_len, AT_RSEQ_FEATURE_SIZE), which is always > 0.  Kernels
- *     without this flag fail with EINVAL.
- * - RSEQ_FLAG_QUERY
- *     Do not register anything: copy the calling thread's current
- *     registration, whoever made it, into the struct rseq_registration
- *     passed as the rseq argument, rseq_len being the size of that buffer
- *     (at least RSEQ_REGISTRATION_SIZE_VER0, at most the page size).  sig
- *     must be 0.  Returns the size of the kernel's struct
- *     rseq_registration: a shorter buffer gets the first rseq_len bytes,
- *     a longer one is zero-filled past the kernel's size.
- */
 enum rseq_flags {
-	RSEQ_FLAG_UNREGISTER	= (1 << 0),
-	RSEQ_FLAG_EXACT_SIZE	= (1 << 8),
-	RSEQ_FLAG_QUERY		= (1 << 9),
+	RSEQ_FLAG_UNREGISTER			= (1 << 0),
+	RSEQ_FLAG_SLICE_EXT_DEFAULT_ON		= (1 << 1),
 };
 
 enum rseq_cs_flags_bit {
+	/* Historical and unsupported bits */
 	RSEQ_CS_FLAG_NO_RESTART_ON_PREEMPT_BIT	= 0,
 	RSEQ_CS_FLAG_NO_RESTART_ON_SIGNAL_BIT	= 1,
 	RSEQ_CS_FLAG_NO_RESTART_ON_MIGRATE_BIT	= 2,
+	/* (3) Intentional gap to keep new bits separate */
+
+	/* User read only feature flags */
+	RSEQ_CS_FLAG_SLICE_EXT_AVAILABLE_BIT	= 4,
+	RSEQ_CS_FLAG_SLICE_EXT_ENABLED_BIT	= 5,
 };
 
 enum rseq_cs_flags {
@@ -60,6 +42,11 @@ enum rseq_cs_flags {
 		(1U << RSEQ_CS_FLAG_NO_RESTART_ON_SIGNAL_BIT),
 	RSEQ_CS_FLAG_NO_RESTART_ON_MIGRATE	=
 		(1U << RSEQ_CS_FLAG_NO_RESTART_ON_MIGRATE_BIT),
+
+	RSEQ_CS_FLAG_SLICE_EXT_AVAILABLE	=
+		(1U << RSEQ_CS_FLAG_SLICE_EXT_AVAILABLE_BIT),
+	RSEQ_CS_FLAG_SLICE_EXT_ENABLED		=
+		(1U << RSEQ_CS_FLAG_SLICE_EXT_ENABLED_BIT),
 };
 
 /*
@@ -79,12 +66,48 @@ struct rseq_cs {
 } __attribute__((aligned(4 * sizeof(__u64))));
 
 /*
- * struct rseq is aligned on 4 * 8 bytes to ensure it is always
- * contained within a single cache-line.
+ * struct rseq_slice_ctrl - Time slice extension control structure
+ * @all:	Compound value
+ * @request:	Request for a time slice extension
+ * @granted:	Granted time slice extension
+ *
+ * @request is set by user space and can be cleared by user space or kernel
+ * space.  @granted is set and cleared by the kernel and must only be read
+ * by user space.
+ *
+ * Only in use when the kernel sets RSEQ_CS_FLAG_SLICE_EXT_AVAILABLE in
+ * rseq::flags; a kernel without time slice extensions never reads or
+ * writes it.
+ */
+__extension__ struct rseq_slice_ctrl {
+	union {
+		__u32		all;
+		struct {
+			__u8	request;
+			__u8	granted;
+			__u16	__reserved;
+		};
+	};
+};
+
+/*
+ * The original size and alignment of the allocation for struct rseq is
+ * 32 bytes.
+ *
+ * The allocation size needs to be greater or equal to
+ * max(getauxval(AT_RSEQ_FEATURE_SIZE), 32), and the allocation needs to
+ * be aligned on max(getauxval(AT_RSEQ_ALIGN), 32).
+ *
+ * As an alternative, userspace is allowed to use both the original size
+ * and alignment of 32 bytes for backward compatibility.
  *
  * A single struct rseq per thread is allowed.
+ *
+ * The flexible array member 'end' is not ISO C++: __extension__ on the
+ * declaration lets C++ (and clang in C++ mode) include this header with
+ * -pedantic-errors.
  */
-struct rseq {
+__extension__ struct rseq {
 	/*
 	 * Restartable sequences cpu_id_start field. Updated by the
 	 * kernel. Read by user-space with single-copy atomicity
@@ -139,20 +162,17 @@ struct rseq {
 	/*
 	 * Restartable sequences flags field.
 	 *
-	 * This field should only be updated by the thread which
-	 * registered this data structure. Read by the kernel.
-	 * Mainly used for single-stepping through rseq critical sections
-	 * with debuggers.
+	 * This field was initially intended to allow event masking for
+	 * single-stepping through rseq critical sections with debuggers.
+	 * The kernel does not support this anymore and the relevant bits
+	 * must be false:
+	 *	- RSEQ_CS_FLAG_NO_RESTART_ON_PREEMPT
+	 *	- RSEQ_CS_FLAG_NO_RESTART_ON_SIGNAL
+	 *	- RSEQ_CS_FLAG_NO_RESTART_ON_MIGRATE
 	 *
-	 * - RSEQ_CS_FLAG_NO_RESTART_ON_PREEMPT
-	 *     Inhibit instruction sequence block restart on preemption
-	 *     for this thread.
-	 * - RSEQ_CS_FLAG_NO_RESTART_ON_SIGNAL
-	 *     Inhibit instruction sequence block restart on signal
-	 *     delivery for this thread.
-	 * - RSEQ_CS_FLAG_NO_RESTART_ON_MIGRATE
-	 *     Inhibit instruction sequence block restart on migration for
-	 *     this thread.
+	 * It is now used for feature status advertisement by the kernel:
+	 * registration overwrites it with the status of this registration,
+	 * see enum rseq_cs_flags_bit.  Read only for user space.
 	 */
 	__u32 flags;
 
@@ -174,33 +194,25 @@ struct rseq {
 	__u32 mm_cid;
 
 	/*
-	 * Flexible array member at end of structure, after last feature field.
-	 *
-	 * Its offset is the kernel's feature size (AT_RSEQ_FEATURE_SIZE).
-	 * Flexible array members are not part of ISO C++: __extension__ keeps
-	 * this header usable from C++ built with -pedantic.
+	 * Time slice extension control structure. CPU local updates from
+	 * kernel and user space.
 	 */
-	__extension__ char end[];
+	struct rseq_slice_ctrl slice_ctrl;
+
+	/*
+	 * Before rseq became extensible, its original size was 32 bytes
+	 * even though the active rseq area was only 20 bytes.  A feature
+	 * size of 32 would be indistinguishable from that original size, so
+	 * this reserved byte after byte 32 makes the feature size 33.  The
+	 * next field added to the rseq area will be larger than one byte
+	 * and will replace this reserved byte.
+	 */
+	__u8 __reserved;
+
+	/*
+	 * Flexible array member at end of structure, after last feature field.
+	 */
+	char end[];
 } __attribute__((aligned(4 * sizeof(__u64))));
-
-/*
- * The calling thread's rseq registration, as reported by RSEQ_FLAG_QUERY.
- * All fields are zero when the thread has no registration.  New fields are
- * only ever appended.
- */
-struct rseq_registration {
-	/* Address of the registered struct rseq. */
-	__u64 rseq_abi_pointer;
-	/* rseq_len given at registration. */
-	__u32 rseq_abi_size;
-	/* Bytes at the start of the area the kernel populates. */
-	__u32 populated_size;
-	/* Signature given at registration. */
-	__u32 signature;
-	/* Registration flags: 0 or RSEQ_FLAG_EXACT_SIZE. */
-	__u32 flags;
-};
-
-#define RSEQ_REGISTRATION_SIZE_VER0	24 /* sizeof first published struct */
 
 #endif /* _UAPI_LINUX_RSEQ_H */

@@ -86,9 +86,11 @@
  *                a file descriptor for the cgroup.
  * @shadow_stack_size: If non-zero, the child gets a new shadow stack
  *                of this size in bytes, rounded up to a multiple of
- *                the page size. It must be a multiple of 8 and is only
- *                accepted when the architecture supports user shadow
- *                stacks and they are enabled for the calling thread.
+ *                the page size. It must be a multiple of the size of a
+ *                shadow stack entry (8 bytes on x86), needs CLONE_VM
+ *                and a @stack, and is only accepted when the
+ *                architecture supports user shadow stacks and they are
+ *                enabled for the calling thread.
  *                If zero, the kernel chooses as it did before this
  *                field existed.
  *
@@ -121,9 +123,10 @@ struct clone_args {
  * Or'ed into the size argument of clone3(), asks the kernel which fields of
  * struct clone_args and which flags it supports instead of creating a task:
  * the kernel fills the structure with the flags it accepts in @flags and
- * all ones in every other field it knows, zeroes the rest of the buffer and
- * fails with E2BIG. Kernels without this feature fail with E2BIG as well,
- * but leave the buffer alone.
+ * all ones in every other field that may be non-zero on this system (as
+ * built, on this CPU), zeroes the rest of the buffer and fails with E2BIG.
+ * Kernels without this feature fail with E2BIG as well, but leave the
+ * buffer alone.
  */
 #define CLONE_ARGS_CHECK_FIELDS 0x80000000U
 

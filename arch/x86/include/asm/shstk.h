@@ -13,15 +13,12 @@ struct kernel_clone_args;
 struct thread_shstk {
 	u64	base;
 	u64	size;
-	/* Size of the shadow stack to map on first return to user mode */
-	u64	fork_size;
 };
 
 long shstk_prctl(struct task_struct *task, int option, unsigned long arg2);
 void reset_thread_features(void);
 unsigned long shstk_alloc_thread_stack(struct task_struct *p,
 				       const struct kernel_clone_args *args);
-void shstk_fork_child_setup(void);
 void shstk_free(struct task_struct *p);
 int setup_signal_shadow_stack(struct ksignal *ksig);
 int restore_signal_shadow_stack(void);
@@ -36,8 +33,6 @@ static inline unsigned long shstk_alloc_thread_stack(struct task_struct *p,
 {
 	return 0;
 }
-
-static inline void shstk_fork_child_setup(void) {}
 static inline void shstk_free(struct task_struct *p) {}
 static inline int setup_signal_shadow_stack(struct ksignal *ksig) { return 0; }
 static inline int restore_signal_shadow_stack(void) { return 0; }

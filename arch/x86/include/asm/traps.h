@@ -18,7 +18,16 @@ asmlinkage __visible noinstr struct pt_regs *vc_switch_off_ist(struct pt_regs *e
 #endif
 
 #ifdef CONFIG_DYNAMIC_STACK
-asmlinkage __visible noinstr struct pt_regs *pf_switch_off_ist(struct pt_regs *regs);
+/* Returned in %rax and %rdx: see idtentry_pf_ist */
+struct pf_ist_switch {
+	struct pt_regs *regs;
+	unsigned long address;
+};
+
+asmlinkage __visible noinstr struct pf_ist_switch pf_switch_off_ist(struct pt_regs *regs);
+__visible void exc_page_fault_moved(struct pt_regs *regs,
+				    unsigned long error_code,
+				    unsigned long address);
 void __init idt_setup_dynamic_stack(void);
 void __pf_ist_enter(struct pt_regs *regs);
 void __pf_ist_exit(void);

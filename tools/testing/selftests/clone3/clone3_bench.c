@@ -5,6 +5,10 @@
  * Default: the rate of creating and joining threads with a
  * CLONE_ARGS_SIZE_VER3 sized struct clone_args against a
  * CLONE_ARGS_SIZE_VER2 sized one, in alternating rounds, and their ratio.
+ * Both kinds of thread get the same shadow stack, so that only the size of
+ * the structure differs: with -s, shadow stacks are enabled, and the threads
+ * run on stacks of -s bytes, from which the kernel sizes the shadow stack of
+ * a VER2 thread, while VER3 threads ask for -s bytes in shadow_stack_size.
  *
  * With -c, create that many threads at once, each on a stack of -S bytes,
  * and report the time taken and the address space used by their shadow
@@ -124,6 +128,15 @@ static long create_thread(size_t size, void *stack, unsigned long stack_size,
 	return raw_clone3_fn(&args, size, fn, NULL);
 }
 
+/*
+ * The shadow_stack_size of a thread created with a struct clone_args of the
+ * given size: a VER2 structure has no such field.
+ */
+static unsigned long shstk_size_of(size_t size, const struct opts *o)
+{
+	return size >= CLONE_ARGS_SIZE_VER3 ? o->shstk_size : 0;
+}
+
 /* Create and join threads one at a time, return the rate per second */
 static double create_join(size_t size, const struct opts *o, void *stack)
 {
@@ -134,14 +147,57 @@ static double create_join(size_t size, const struct opts *o, void *stack)
 
 	start = now();
 	for (i = 0; i < o->iterations; i++) {
-		ret = create_thread(size, stack, o->stack_size, o->shstk_size,
-				    &tid, empty_thread);
+		ret = create_thread(size, stack, o->stack_size,
+				    shstk_size_of(size, o), &tid, empty_thread);
 		if (ret < 0)
 			die("clone3", -ret);
 		join(&tid);
 	}
 
 	return o->iterations / (now() - start);
+}
+
+/* Address space of the shadow stacks of the process, in bytes */
+static unsigned long shstk_total(void)
+{
+	unsigned long start, end, total = 0, cur = 0;
+	char line[512];
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		die("/proc/self/smaps", errno);
+
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			cur = end - start;
+		else if (!strncmp(line, "VmFlags:", 8) && strstr(line, " ss"))
+			total += cur;
+	}
+	fclose(f);
+
+	return total;
+}
+
+/* The shadow stack a thread created with a struct of this size gets */
+static unsigned long thread_shstk(size_t size, const struct opts *o,
+				  void *stack)
+{
+	unsigned long before = shstk_total(), during;
+	int tid;
+	long ret;
+
+	__atomic_store_n(&go, 0, __ATOMIC_RELEASE);
+	ret = create_thread(size, stack, o->stack_size, shstk_size_of(size, o),
+			    &tid, waiting_thread);
+	if (ret < 0)
+		die("clone3", -ret);
+	during = shstk_total();
+	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
+	futex_wake(&go);
+	join(&tid);
+
+	return during - before;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -181,6 +237,15 @@ static void rate_bench(const struct opts *o)
 	if (stack == MAP_FAILED)
 		die("mmap", errno);
 
+	/* Both kinds of thread must get the same shadow stack */
+	if (thread_shstk(CLONE_ARGS_SIZE_VER2, o, stack) !=
+	    thread_shstk(CLONE_ARGS_SIZE_VER3, o, stack)) {
+		fprintf(stderr, "VER2, VER3 shadow stacks differ: %lu, %lu bytes\n",
+			thread_shstk(CLONE_ARGS_SIZE_VER2, o, stack),
+			thread_shstk(CLONE_ARGS_SIZE_VER3, o, stack));
+		exit(1);
+	}
+
 	create_join(CLONE_ARGS_SIZE_VER3, o, stack);
 	for (round = 0; round < o->rounds; round++) {
 		if (round & 1) {
@@ -193,8 +258,9 @@ static void rate_bench(const struct opts *o)
 		ratio[round] = r3[round] / r2[round];
 	}
 
-	printf("threads per round: %lu, rounds: %u, shadow stack size: %lu\n",
-	       o->iterations, o->rounds, o->shstk_size);
+	printf("threads per round: %lu, rounds: %u, stack size: %lu, shadow stack size: %lu\n",
+	       o->iterations, o->rounds, o->stack_size,
+	       thread_shstk(CLONE_ARGS_SIZE_VER3, o, stack));
 	printf("CLONE_ARGS_SIZE_VER2: %.0f threads/s (median)\n",
 	       median(r2, o->rounds));
 	printf("CLONE_ARGS_SIZE_VER3: %.0f threads/s (median)\n",
@@ -206,28 +272,6 @@ static void rate_bench(const struct opts *o)
 	free(r2);
 	free(r3);
 	free(ratio);
-}
-
-/* Address space of the shadow stacks of the process, in bytes */
-static unsigned long shstk_total(void)
-{
-	unsigned long start, end, total = 0, cur = 0;
-	char line[512];
-	FILE *f;
-
-	f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		die("/proc/self/smaps", errno);
-
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
-			cur = end - start;
-		else if (!strncmp(line, "VmFlags:", 8) && strstr(line, " ss"))
-			total += cur;
-	}
-	fclose(f);
-
-	return total;
 }
 
 static void concurrent_run(const struct opts *o, unsigned long shstk_size)
@@ -317,6 +361,7 @@ int main(int argc, char *argv[])
 		.rounds = 31,
 		.stack_size = 64 << 10,
 	};
+	bool stack_given = false;
 	int opt;
 
 	while ((opt = getopt(argc, argv, "n:r:c:S:s:")) != -1) {
@@ -332,6 +377,7 @@ int main(int argc, char *argv[])
 			break;
 		case 'S':
 			o.stack_size = parse_size(optarg);
+			stack_given = true;
 			break;
 		case 's':
 			o.shstk_size = parse_size(optarg);
@@ -347,6 +393,18 @@ int main(int argc, char *argv[])
 	if (o.concurrent && !o.shstk_size) {
 		fprintf(stderr, "-c compares shadow stack sizes: give one with -s\n");
 		return 1;
+	}
+
+	/*
+	 * Rate mode compares VER2 and VER3 threads with the same shadow
+	 * stack: a VER2 thread gets one as large as its stack.
+	 */
+	if (!o.concurrent && o.shstk_size) {
+		if (stack_given && o.stack_size != o.shstk_size) {
+			fprintf(stderr, "without -c, -s is the stack size: -S differs\n");
+			return 1;
+		}
+		o.stack_size = o.shstk_size;
 	}
 
 	if (o.shstk_size)

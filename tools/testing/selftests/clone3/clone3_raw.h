@@ -120,6 +120,28 @@ static inline bool shstk_enabled(void)
 
 	return features & ARCH_SHSTK_SHSTK;
 }
+#else /* __x86_64__ */
+
+#include <sys/prctl.h>
+
+#ifndef PR_GET_SHADOW_STACK_STATUS
+#define PR_GET_SHADOW_STACK_STATUS	74
+#define PR_SHADOW_STACK_ENABLE		1UL
+#endif
+
+/*
+ * Whether the calling process already runs with a shadow stack, through
+ * the generic prctl(): kernels without it have no shadow stacks here.
+ */
+static inline bool shstk_enabled(void)
+{
+	unsigned long status = 0;
+
+	if (prctl(PR_GET_SHADOW_STACK_STATUS, &status, 0, 0, 0))
+		return false;
+
+	return status & PR_SHADOW_STACK_ENABLE;
+}
 #endif /* __x86_64__ */
 
 #endif /* _CLONE3_RAW_H */

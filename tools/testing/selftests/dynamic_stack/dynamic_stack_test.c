@@ -202,6 +202,59 @@ TEST_F_TIMEOUT(dstack, in_kernel_irq_edge, 120)
 #endif
 }
 
+/*
+ * Stores to fresh user pages from kernel threads whose stack pointer sits
+ * at every distance up to 256 bytes above the unpopulated part of their
+ * stack: the page fault is served, not failed with EFAULT, wherever the
+ * fault handler's own frame first touches the unpopulated page.
+ */
+TEST_F_TIMEOUT(dstack, in_kernel_uaccess_edge, 120)
+{
+	run_in_kernel(_metadata, "uaccess_edge");
+}
+
+/*
+ * x86-64 without FRED: a #DB in the #PF IST window, then an NMI in the #DB
+ * handler, each shift the #PF IST entry below what is in use, and their
+ * exits put it back at the top.
+ */
+TEST_F_TIMEOUT(dstack, in_kernel_ist_nest, 60)
+{
+#if defined(__x86_64__)
+	ssize_t ret = write_file(DSTACK_DIR "/run", "ist_nest");
+
+	if (ret < 0 && errno == EOPNOTSUPP)
+		SKIP(return, "#PF is not delivered on an IST stack (FRED)");
+	ASSERT_EQ(strlen("ist_nest"), ret) {
+		TH_LOG("run ist_nest: %s (see dmesg, prefix test_dynamic_stack:)",
+		       strerror(errno));
+	}
+#else
+	SKIP(return, "the #PF IST stack is x86-64 only");
+#endif
+}
+
+/*
+ * An NMI that reads an unpopulated page of the task stack it interrupted
+ * while its CPU is in the middle of a stack fault: the read fails, nothing
+ * is populated, nothing crashes.
+ */
+TEST_F_TIMEOUT(dstack, in_kernel_nmi_reentry, 60)
+{
+#if defined(__x86_64__)
+	ssize_t ret = write_file(DSTACK_DIR "/run", "nmi_reentry");
+
+	if (ret < 0 && errno == EOPNOTSUPP)
+		SKIP(return, "no local APIC to send an NMI with");
+	ASSERT_EQ(strlen("nmi_reentry"), ret) {
+		TH_LOG("run nmi_reentry: %s (see dmesg, prefix test_dynamic_stack:)",
+		       strerror(errno));
+	}
+#else
+	SKIP(return, "the NMI test is x86-64 only");
+#endif
+}
+
 TEST_F_TIMEOUT(dstack, in_kernel_preempt, 120)
 {
 	run_in_kernel(_metadata, "preempt");
