@@ -250,6 +250,13 @@ static int rseq_need_restart(struct task_struct *t, u32 cs_flags)
 	if (ret)
 		return ret;
 
+	/*
+	 * The feature status bits are the kernel's own, written at
+	 * registration: they are not restart flags, and a kernel that sets
+	 * them must not make every abort fail.
+	 */
+	flags &= ~(RSEQ_CS_FLAG_SLICE_EXT_AVAILABLE |
+		   RSEQ_CS_FLAG_SLICE_EXT_ENABLED);
 	if (rseq_warn_flags("rseq", flags))
 		return -EINVAL;
 
