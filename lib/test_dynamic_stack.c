@@ -307,6 +307,18 @@ struct edge_arg {
 	struct completion done;
 };
 
+/* A test thread's end: sleep, keeping its stack, until kthread_stop(). */
+static int sleep_until_stopped(void)
+{
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
 static int edge_thread(void *data)
 {
 	struct edge_arg *arg = data;
@@ -323,13 +335,7 @@ static int edge_thread(void *data)
 	complete(&arg->done);
 
 	/* Keep the stack until all have run: a stack from the cache is grown */
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return sleep_until_stopped();
 }
 
 static int check_edge(struct edge_arg *arg)
@@ -489,13 +495,7 @@ static int uedge_thread(void *data)
 	complete(&arg->done);
 
 	/* Keep the stack until all have run, as edge_thread() does */
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return sleep_until_stopped();
 }
 
 /*
