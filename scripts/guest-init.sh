@@ -8,6 +8,7 @@
 #   ksft.mode=bench  /extra/bench.sh (the series' benchmarks)
 #   ksft.mode=dstack-bench  /extra/dstack-bench.sh (make bench-dstack)
 #   ksft.mode=dstack-idle   /extra/dstack-idle.sh (the demo's KernelStack line)
+#   ksft.mode=dstack-workload  /extra/dstack-workload.sh (make dstack-workload)
 #   ksft.mode=soak   /extra/soak.sh (make soak: stress-ng and trinity)
 #   ksft.mode=probe  print a marker and power off (accelerator probe)
 #   ksft.mode=overflow  overflow a kernel stack on purpose (must panic)
@@ -68,7 +69,7 @@ check)
 	./run_kselftest.sh $args
 	finish $?
 	;;
-demo|bench|dstack-bench|dstack-idle|soak)
+demo|bench|dstack-bench|dstack-idle|dstack-workload|soak)
 	sh "/extra/$mode.sh"
 	finish $?
 	;;

@@ -16,6 +16,10 @@
 #                          against the SHA256 below, with the XRSTOR fix in
 #                          scripts/bochs/: CET only (Bochs 3.0 has no FRED)
 #
+# A source with FRED emulation (cpu/fred.cc) also gets
+# scripts/bochs/fred-delivery-masks-intr.patch: FRED event delivery left
+# external interrupts unmasked after clearing RFLAGS.IF.
+#
 # Prints the path of the binary; $BUILD/emu/features lists "cet" and
 # "fred" as built.
 . "$(dirname "$0")/lib.sh"
@@ -57,7 +61,9 @@ else
 	origin="Debian bochs 3.0+dfsg (trixie) + $(basename "$patches")"
 fi
 
-key=$( { sha256sum "$tarball" | cut -d' ' -f1; [ -z "$patches" ] || cat $patches; echo $CONFIGURE; } | sha256sum | cut -d' ' -f1)
+fred_patch=$TOP/scripts/bochs/fred-delivery-masks-intr.patch
+key=$( { sha256sum "$tarball" | cut -d' ' -f1; cat $patches "$fred_patch"; echo $CONFIGURE; } |
+	sha256sum | cut -d' ' -f1)
 if [ -x "$EMU/bin/bochs" ] && [ "$(cat "$EMU/key" 2>/dev/null)" = "$key" ]; then
 	echo "$EMU/bin/bochs"
 	exit 0
@@ -71,15 +77,18 @@ mkdir -p "$src"
 tar -xf "$tarball" -C "$src"
 dir=$(dirname "$(find "$src" -maxdepth 3 -name configure -path '*/configure' | head -1)")
 [ -x "$dir/configure" ] || die "no configure in $tarball"
-for p in $patches; do
-	patch -s -d "$dir" -p1 < "$p" || die "$p does not apply"
-done
 features=cet
 extra=
 if grep -q -- '--enable-fred' "$dir/configure"; then
+	[ -f "$dir/cpu/fred.cc" ] || die "$tarball: --enable-fred without cpu/fred.cc"
+	patches="$patches $fred_patch"
+	origin="$origin + $(basename "$fred_patch")"
 	extra=--enable-fred
 	features="cet fred"
 fi
+for p in $patches; do
+	patch -s -d "$dir" -p1 < "$p" || die "$p does not apply"
+done
 # shellcheck disable=SC2086
 (cd "$dir" && ./configure --prefix="$EMU" $CONFIGURE $extra && make -j"$(nproc)" && make install) \
 	> "$BUILD/bochs-build.log" 2>&1 || { tail -30 "$BUILD/bochs-build.log" >&2; die "Bochs build failed"; }

@@ -25,7 +25,8 @@ done
 # Host binaries that the kselftest runner and tests call by absolute path
 # (busybox's timeout lacks --foreground). Without perl the runner prefixes
 # test output with sed, which is all we need.
-# trinity and stress-ng are for "make soak" (scripts/demo/soak.sh).
+# trinity and stress-ng are for "make soak" (scripts/demo/soak.sh);
+# stress-ng also for "make dstack-workload".
 host_bins="/bin/bash /usr/bin/timeout /usr/bin/trinity /usr/bin/stress-ng"
 for b in $host_bins; do
 	[ -x "$b" ] || continue
