@@ -185,13 +185,31 @@ static __always_inline void pf_deliver_lost_irq(struct pt_regs *regs)
 
 /*
  * The redelivery finds a lost interrupt in the local APIC's in-service
- * register.  An interrupt from the 8259 PIC, delivered as ExtINT when there
- * is no local APIC or no I/O APIC to route it ("noapic"), never gets there:
- * its delivery would be lost to a stack fault, and the PIC would block its
- * line and all below it until an EOI that never comes.  Dynamic stacks
- * stay off then.  The interrupt delivery mode is known only now, after the
- * #PF entry is installed and before dynamic_stack_init().
+ * register.  An interrupt from the 8259 PIC delivered as ExtINT never gets
+ * there: its delivery would be lost to a stack fault, and the PIC would
+ * block its line and all below it until an EOI that never comes.  That is
+ * the case without a local APIC, and when the boot CPU's LVT0 takes the
+ * PIC's output as ExtINT: in virtual wire mode (no I/O APIC, "noapic"),
+ * and when check_timer() could get the timer going only that way.  Without
+ * an I/O APIC routing them, legacy interrupts go the same way.  Dynamic
+ * stacks stay off then.  The interrupt delivery mode is known only now,
+ * after the #PF entry is installed and before dynamic_stack_init().
  */
+static void __init pf_read_lvt0(void *lvt0)
+{
+	*(u32 *)lvt0 = apic_read(APIC_LVT0);
+}
+
+static bool __init pf_lvt0_takes_extint(void)
+{
+	u32 lvt0;
+
+	/* Only the boot CPU's (0) LVT0 is ever left unmasked for the PIC */
+	smp_call_function_single(0, pf_read_lvt0, &lvt0, true);
+	return !(lvt0 & APIC_LVT_MASKED) &&
+	       GET_APIC_DELIVERY_MODE(lvt0) == APIC_MODE_EXTINT;
+}
+
 static int __init pf_check_irq_redelivery(void)
 {
 	bool ioapic = false;
@@ -205,6 +223,8 @@ static int __init pf_check_irq_redelivery(void)
 	if (!boot_cpu_has(X86_FEATURE_APIC) || apic_is_disabled ||
 	    apic_intr_mode == APIC_PIC)
 		dynamic_stack_arch_disable("no local APIC: lost interrupts cannot be redelivered");
+	else if (pf_lvt0_takes_extint())
+		dynamic_stack_arch_disable("LVT0 takes 8259 ExtINTs: they cannot be redelivered");
 	else if (!ioapic || (apic_intr_mode != APIC_SYMMETRIC_IO &&
 			     apic_intr_mode != APIC_SYMMETRIC_IO_NO_ROUTING))
 		dynamic_stack_arch_disable("no I/O APIC: lost ExtINTs cannot be redelivered");
