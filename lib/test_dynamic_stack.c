@@ -13,6 +13,10 @@
  *  overflow  write anything: the writing thread overflows its stack into
  *         the guard page on purpose, which must be reported as a stack
  *         overflow (for a boot of its own: the kernel dies)
+ *  kcore  read "ADDR WORDS BASE": the reading thread has left WORDS words
+ *         at ADDR, deep in its stack (which starts at BASE), word i being
+ *         0x4b434f5245535441 ^ (ADDR + 8 * i), for a reader of /proc/kcore
+ *  stack_size  THREAD_SIZE, in bytes
  *
  * See Documentation/mm/dynamic-stack.rst.
  */
@@ -923,6 +927,54 @@ static const struct file_operations overflow_fops = {
 	.llseek = noop_llseek,
 };
 
+#define KCORE_MAGIC	0x4b434f5245535441ULL	/* "KCORESTA" */
+#define KCORE_WORDS	8
+
+/* Recurse @depth bytes deep and leave a pattern there; return where. */
+static noinline unsigned long mark_stack(unsigned long depth)
+{
+	u64 frame[KCORE_WORDS];
+	unsigned long ret;
+	int i;
+
+	if (stack_depth() < depth) {
+		ret = mark_stack(depth);
+		/* Keep the frame live across the call: no tail call. */
+		barrier_data(frame);
+		return ret;
+	}
+	for (i = 0; i < KCORE_WORDS; i++)
+		frame[i] = KCORE_MAGIC ^ (unsigned long)&frame[i];
+	barrier_data(frame);
+	return (unsigned long)frame;
+}
+
+/*
+ * Half way down the stack: well below what the rest of this read and a
+ * wait in a system call use, so the pattern stays while the thread waits.
+ */
+static ssize_t kcore_read(struct file *file, char __user *ubuf, size_t count,
+			  loff_t *ppos)
+{
+	unsigned long addr;
+	char buf[64];
+	int len;
+
+	if (*ppos)
+		return 0;
+	addr = mark_stack(THREAD_SIZE / 2 + PAGE_SIZE / 2);
+	len = scnprintf(buf, sizeof(buf), "%lx %d %lx\n", addr, KCORE_WORDS,
+			(unsigned long)task_stack_page(current));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations kcore_fops = {
+	.read = kcore_read,
+	.llseek = noop_llseek,
+};
+
+static unsigned long stack_size = THREAD_SIZE;
+
 static int audit_show(struct seq_file *m, void *v)
 {
 	struct dynamic_stack_counts counts;
@@ -959,6 +1011,8 @@ static int __init test_dynamic_stack_init(void)
 	debugfs_create_file("deep", 0200, dir, NULL, &deep_fops);
 	debugfs_create_file("audit", 0400, dir, NULL, &audit_fops);
 	debugfs_create_file("overflow", 0200, dir, NULL, &overflow_fops);
+	debugfs_create_file("kcore", 0400, dir, NULL, &kcore_fops);
+	debugfs_create_ulong("stack_size", 0400, dir, &stack_size);
 	return 0;
 }
 late_initcall(test_dynamic_stack_init);

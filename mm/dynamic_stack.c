@@ -17,6 +17,11 @@
  * fewer pages than its stack can still fault in.  It is sent back into the
  * scheduler instead, and the pool is refilled from an irq_work as soon as
  * interrupts are enabled.  So a stack fault never finds the pool short.
+ * When the irq_work's atomic allocation fails, it takes pages from a reserve
+ * that a kernel thread refills with GFP_KERNEL, so a waiting task does not
+ * depend on atomic allocations; and per-CPU kernel threads, which CPU
+ * hotplug and stop_machine() wait for, get fully populated stacks, so that
+ * they never wait.
  *
  * See Documentation/mm/dynamic-stack.rst.
  */
@@ -31,6 +36,7 @@
 #include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/irq_work.h>
+#include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
@@ -38,6 +44,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
@@ -60,6 +67,22 @@ struct dynamic_stack_pool {
 };
 
 static DEFINE_PER_CPU(struct dynamic_stack_pool, dynamic_stack_pool);
+
+/*
+ * Zeroed pages for the refills to fall back on when their atomic allocation
+ * fails, refilled by dynamic_stack_reserve_thread with GFP_KERNEL.
+ */
+#define DYNAMIC_STACK_RESERVE_PAGES	(2 * DYNAMIC_STACK_POOL_PAGES)
+
+static struct {
+	raw_spinlock_t lock;
+	unsigned int nr;
+	struct page *pages[DYNAMIC_STACK_RESERVE_PAGES];
+} dynamic_stack_reserve = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(dynamic_stack_reserve.lock),
+};
+
+static struct task_struct *dynamic_stack_reserve_task;
 
 /*
  * Set while a stack fault or a refill updates this CPU's pool or the
@@ -158,25 +181,43 @@ static void dynamic_stack_pool_add(struct dynamic_stack_pool *pool,
 	pool->pages[pool->nr++] = page;
 }
 
+static struct page *dynamic_stack_reserve_take(void)
+{
+	struct page *page = NULL;
+
+	raw_spin_lock(&dynamic_stack_reserve.lock);
+	if (dynamic_stack_reserve.nr)
+		page = dynamic_stack_reserve.pages[--dynamic_stack_reserve.nr];
+	raw_spin_unlock(&dynamic_stack_reserve.lock);
+	return page;
+}
+
 /*
  * Runs in hard interrupt context on the pool's CPU, so neither the fault
  * path nor another refill can run concurrently with it on this pool.
+ * Once an atomic allocation fails, the rest comes from the reserve, and the
+ * reserve's thread is woken to make up for what was taken.
  */
 static void dynamic_stack_refill(struct irq_work *work)
 {
 	struct dynamic_stack_pool *pool =
 		container_of(work, struct dynamic_stack_pool, refill);
+	bool atomic = true;
 
 	while (pool->nr < DYNAMIC_STACK_POOL_PAGES) {
 		struct page *page = NULL;
 
-		if (!dynamic_stack_should_fail())
+		if (atomic && !dynamic_stack_should_fail())
 			page = dynamic_stack_alloc_page(numa_node_id(),
 							GFP_ATOMIC | __GFP_NOWARN);
-		if (!page) {
+		if (!page && atomic) {
 			count_vm_event(DYNAMIC_STACK_REFILL_FAIL);
-			break;
+			atomic = false;
 		}
+		if (!page)
+			page = dynamic_stack_reserve_take();
+		if (!page)
+			break;
 		__this_cpu_write(dynamic_stack_busy, true);
 		barrier();
 		dynamic_stack_pool_add(pool, page);
@@ -184,6 +225,48 @@ static void dynamic_stack_refill(struct irq_work *work)
 		__this_cpu_write(dynamic_stack_busy, false);
 		count_vm_event(DYNAMIC_STACK_REFILL);
 	}
+
+	if (READ_ONCE(dynamic_stack_reserve.nr) < DYNAMIC_STACK_RESERVE_PAGES)
+		wake_up_process(dynamic_stack_reserve_task);
+}
+
+/*
+ * Keeps the reserve full with GFP_KERNEL allocations, which may sleep and
+ * reclaim, and do not fail for want of memory that reclaim or the OOM
+ * killer can free.  This thread is created before the feature is switched
+ * on, so its own stack is fully populated and it never waits for a pool.
+ * It is a normal (SCHED_NORMAL) thread on purpose: the fair server runs fair
+ * tasks for a share of every second even on a CPU that real-time tasks keep
+ * busy, which a real-time thread of any priority would not get.
+ */
+static int dynamic_stack_reserve_thread(void *unused)
+{
+	for (;;) {
+		struct page *page;
+
+		set_current_state(TASK_IDLE);
+		if (READ_ONCE(dynamic_stack_reserve.nr) >=
+		    DYNAMIC_STACK_RESERVE_PAGES) {
+			schedule();
+			continue;
+		}
+		__set_current_state(TASK_RUNNING);
+
+		page = dynamic_stack_alloc_page(numa_node_id(), GFP_KERNEL);
+		if (!page) {
+			schedule_timeout_idle(HZ / 10);
+			continue;
+		}
+		raw_spin_lock_irq(&dynamic_stack_reserve.lock);
+		if (dynamic_stack_reserve.nr < DYNAMIC_STACK_RESERVE_PAGES) {
+			dynamic_stack_reserve.pages[dynamic_stack_reserve.nr++] = page;
+			page = NULL;
+		}
+		raw_spin_unlock_irq(&dynamic_stack_reserve.lock);
+		if (page)
+			dynamic_stack_free_page(page);
+	}
+	return 0;
 }
 
 static int dynamic_stack_cpu_dead(unsigned int cpu)
@@ -242,9 +325,10 @@ static int dynamic_stack_map_pte(pte_t *pte, unsigned long addr, void *data)
 	return 0;
 }
 
+/* Other VM_SPARSE areas (BPF arenas) have no page array. */
 bool is_dynamic_stack(const struct vm_struct *vm)
 {
-	return vm->flags & VM_SPARSE;
+	return (vm->flags & VM_SPARSE) && vm->pages;
 }
 
 static void __dynamic_stack_free(struct vm_struct *vm)
@@ -466,15 +550,33 @@ static struct obj_cgroup *dynamic_stack_objcg(struct vm_struct *vm)
 	return __folio_objcg(folio);
 }
 
+/*
+ * The advance charge is stack memory: memory.stat shows it as kernel_stack,
+ * as for a vmalloc()ed stack.  The cgroup's counter only: the node's counts
+ * populated pages.
+ */
+static void dynamic_stack_memcg_stat(struct obj_cgroup *objcg, int pages)
+{
+	rcu_read_lock();
+	mod_memcg_state(obj_cgroup_memcg(objcg),
+			(enum memcg_stat_item)NR_KERNEL_STACK_KB,
+			pages * (int)(PAGE_SIZE / 1024));
+	rcu_read_unlock();
+}
+
 /* Called once the populated pages of @vm are charged. */
 int dynamic_stack_charge(struct vm_struct *vm)
 {
 	struct obj_cgroup *objcg = dynamic_stack_objcg(vm);
 	unsigned int missing = DYNAMIC_STACK_PAGES - vm->nr_pages;
+	int ret;
 
 	if (!objcg || !missing)
 		return 0;
-	return obj_cgroup_charge(objcg, GFP_KERNEL, missing * PAGE_SIZE);
+	ret = obj_cgroup_charge(objcg, GFP_KERNEL, missing * PAGE_SIZE);
+	if (!ret)
+		dynamic_stack_memcg_stat(objcg, missing);
+	return ret;
 }
 
 /*
@@ -491,8 +593,10 @@ void dynamic_stack_uncharge(struct vm_struct *vm)
 		return;
 	for (i = 0; i < vm->nr_pages; i++)
 		charged += PageMemcgKmem(vm->pages[i]);
-	if (charged < DYNAMIC_STACK_PAGES)
+	if (charged < DYNAMIC_STACK_PAGES) {
+		dynamic_stack_memcg_stat(objcg, -(int)(DYNAMIC_STACK_PAGES - charged));
 		obj_cgroup_uncharge(objcg, (DYNAMIC_STACK_PAGES - charged) * PAGE_SIZE);
+	}
 }
 #endif
 
@@ -502,6 +606,51 @@ unsigned int dynamic_stack_populated(struct task_struct *tsk)
 	struct vm_struct *vm = tsk->stack_vm_area;
 
 	return vm ? READ_ONCE(vm->nr_pages) : DYNAMIC_STACK_PAGES;
+}
+
+/**
+ * dynamic_stack_populate - populate the whole stack of a task that must run
+ * @tsk: a task that is not running, and does not run until this returns
+ *
+ * For threads that must run whatever their CPU's pool holds: a task whose
+ * stack is fully populated never waits at switch-in.  The pages are
+ * allocated here, with GFP_KERNEL, and accounted when the task next
+ * switches out, as the pages its faults add are.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int dynamic_stack_populate(struct task_struct *tsk)
+{
+	struct vm_struct *vm = tsk->stack_vm_area;
+	struct page *pages[DYNAMIC_STACK_PAGES];
+	unsigned int i, nr;
+	pte_t **ptes;
+
+	might_sleep();
+	if (!vm || !is_dynamic_stack(vm))
+		return 0;
+
+	nr = vm->nr_pages;
+	for (i = nr; i < DYNAMIC_STACK_PAGES; i++) {
+		pages[i] = dynamic_stack_alloc_page(page_to_nid(vm->pages[0]),
+						    GFP_KERNEL);
+		if (!pages[i]) {
+			while (i-- > nr)
+				dynamic_stack_free_page(pages[i]);
+			return -ENOMEM;
+		}
+	}
+
+	ptes = dynamic_stack_map(vm)->ptes;
+	for (i = nr; i < DYNAMIC_STACK_PAGES; i++) {
+		vm->pages[i] = pages[i];
+		set_pte(ptes[i], mk_pte(pages[i], PAGE_KERNEL));
+	}
+	if (nr < DYNAMIC_STACK_PAGES)
+		*end_of_stack(tsk) = STACK_END_MAGIC;
+	/* vm->pages[] before vm->nr_pages, for /proc/vmallocinfo */
+	smp_store_release(&vm->nr_pages, DYNAMIC_STACK_PAGES);
+	return 0;
 }
 
 /**
@@ -612,7 +761,8 @@ bool dynamic_stack_end_present(struct task_struct *tsk)
 /**
  * dynamic_stack_get_counts - page counts for leak checks
  * @counts: filled with the pages owned by dynamic stacks and pools, the
- *	    pages of cached stacks, and the free pages in the pools
+ *	    pages of cached stacks, and the free pages in the pools and the
+ *	    reserve
  *
  * Waits for stacks already on their way to be freed, so that on a quiet
  * system owned == pages of live tasks' dynamic stacks + cached + pool.
@@ -629,6 +779,7 @@ void dynamic_stack_get_counts(struct dynamic_stack_counts *counts)
 	counts->pool = 0;
 	for_each_possible_cpu(cpu)
 		counts->pool += READ_ONCE(per_cpu(dynamic_stack_pool, cpu).nr);
+	counts->pool += READ_ONCE(dynamic_stack_reserve.nr);
 }
 
 /* The number of free pages in @cpu's pool. */
@@ -651,6 +802,15 @@ static int __init dynamic_stack_init(void)
 	for_each_possible_cpu(cpu)
 		init_irq_work(per_cpu_ptr(&dynamic_stack_pool.refill, cpu),
 			      dynamic_stack_refill);
+
+	/* Before the feature is on: its own stack is fully populated */
+	dynamic_stack_reserve_task = kthread_run(dynamic_stack_reserve_thread,
+						 NULL, "kdynstackd");
+	if (IS_ERR(dynamic_stack_reserve_task)) {
+		pr_err("disabled: cannot start the reserve thread (%ld)\n",
+		       PTR_ERR(dynamic_stack_reserve_task));
+		return PTR_ERR(dynamic_stack_reserve_task);
+	}
 
 	ret = cpuhp_setup_state(CPUHP_BP_PREPARE_DYN, "mm/dynamic_stack:prepare",
 				dynamic_stack_cpu_prepare,

@@ -40,6 +40,7 @@
 #include <linux/pgtable.h>
 #include <linux/hugetlb.h>
 #include <linux/sched/mm.h>
+#include <linux/dynamic_stack.h>
 #include <asm/tlbflush.h>
 #include <asm/shmparam.h>
 #include <linux/page_owner.h>
@@ -4489,9 +4490,15 @@ long vread_iter(struct iov_iter *iter, const char *addr, size_t count)
 		if (n > remains)
 			n = remains;
 
+		/*
+		 * A dynamic stack is VM_SPARSE, but keeps its pages until its
+		 * area is removed, which the lock held here prevents: read it,
+		 * with its unpopulated pages as zeros.
+		 */
 		if (flags & VMAP_RAM)
 			copied = vmap_ram_vread_iter(iter, addr, n, flags);
-		else if (!(vm && (vm->flags & (VM_IOREMAP | VM_SPARSE))))
+		else if (!(vm && (vm->flags & (VM_IOREMAP | VM_SPARSE))) ||
+			 (vm && is_dynamic_stack(vm)))
 			copied = aligned_vread_iter(iter, addr, n);
 		else /* IOREMAP | SPARSE area is treated as memory hole */
 			copied = zero_iter(iter, n);

@@ -92,7 +92,6 @@
 #include <linux/fs_struct.h>
 #include <linux/kthread.h>
 #include <linux/mmu_context.h>
-#include <linux/dynamic_stack.h>
 
 #include <asm/processor.h>
 #include "internal.h"
@@ -437,17 +436,24 @@ __weak void arch_proc_pid_thread_features(struct seq_file *m,
 {
 }
 
+/*
+ * The memory the thread's kernel stack holds: its populated pages (all of
+ * them unless it is a dynamic stack), 0 once the stack is freed.
+ */
 static inline void task_kernel_stack(struct seq_file *m,
 				     struct task_struct *task)
 {
-#ifdef CONFIG_DYNAMIC_STACK
-	if (!try_get_task_stack(task))
-		return;
-	seq_put_decimal_ull_width(m, "KernelStack:\t",
-				  dynamic_stack_populated(task) << (PAGE_SHIFT - 10), 8);
+	unsigned long kb = 0;
+
+	if (try_get_task_stack(task)) {
+		struct vm_struct *vm = task_stack_vm_area(task);
+
+		kb = vm ? READ_ONCE(vm->nr_pages) << (PAGE_SHIFT - 10) :
+			  THREAD_SIZE / 1024;
+		put_task_stack(task);
+	}
+	seq_put_decimal_ull_width(m, "KernelStack:\t", kb, 8);
 	seq_puts(m, " kB\n");
-	put_task_stack(task);
-#endif
 }
 
 int proc_pid_status(struct seq_file *m, struct pid_namespace *ns,

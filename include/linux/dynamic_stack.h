@@ -48,6 +48,7 @@ int dynamic_stack_fault(unsigned long address);
 unsigned int dynamic_stack_account_pages(struct vm_struct *vm, int account);
 void __dynamic_stack_sched_out(void);
 void __dynamic_stack_sched_in(void);
+int dynamic_stack_populate(struct task_struct *tsk);
 
 unsigned int dynamic_stack_populated(struct task_struct *tsk);
 unsigned long *dynamic_stack_lowest_word(struct task_struct *tsk);
@@ -98,6 +99,7 @@ static inline unsigned int dynamic_stack_account_pages(struct vm_struct *vm,
 
 static inline void dynamic_stack_sched_out(void) { }
 static inline void dynamic_stack_sched_in(void) { }
+static inline int dynamic_stack_populate(struct task_struct *tsk) { return 0; }
 static inline bool dynamic_stack_end_present(struct task_struct *tsk)
 {
 	return true;

@@ -6,24 +6,30 @@
  *   run    write a test name, the write succeeds if the in-kernel test passed
  *   deep   write N: the writing thread uses N bytes of its kernel stack
  *   audit  page counts; "leaked" must be 0 on a quiet system
+ *   kcore  where the reading thread left a pattern deep in its stack
+ *   stack_size  THREAD_SIZE
  *
  * See Documentation/mm/dynamic-stack.rst.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <linux/elf.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
@@ -36,9 +42,12 @@
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define CGROUP_TEST	CGROUP_ROOT "/dynamic_stack_test"
 
+/* THREAD_SIZE, from the driver: 16 KiB on x86-64, twice that with KASAN */
+static long thread_size = 16384;
+
 #define DEEP_MIN	1024
-#define DEEP_MAX	14336
-#define STACK_KB	16
+#define DEEP_MAX	((int)thread_size - 2048)
+#define STACK_KB	(thread_size / 1024)
 
 static long long audit_leaked(void)
 {
@@ -125,7 +134,7 @@ FIXTURE(dstack) {
 
 FIXTURE_SETUP(dstack)
 {
-	char reason[128];
+	char reason[128], size[32];
 
 	if (vmstat_read("dynamic_stack_fault") == NO_VALUE)
 		SKIP(return, "CONFIG_DYNAMIC_STACK not enabled");
@@ -138,6 +147,10 @@ FIXTURE_SETUP(dstack)
 		if (access(DSTACK_DIR "/run", W_OK))
 			SKIP(return, "test_dynamic_stack module not available");
 	}
+	/* A driver without it has 16 KiB stacks */
+	if (read_line(DSTACK_DIR "/stack_size", size, sizeof(size)))
+		thread_size = strtol(size, NULL, 0);
+	ASSERT_LT(DEEP_MIN, DEEP_MAX);
 
 	/* While the feature is off, "run" fails any name with EOPNOTSUPP. */
 	if (write_file(DSTACK_DIR "/run", "?") < 0 && errno == EOPNOTSUPP) {
@@ -287,9 +300,11 @@ TEST_F(dstack, deep_grows_status)
 
 TEST_F(dstack, deep_rejects_bad_input)
 {
-	static const char * const bad[] = { "0", "abc", "14337", "-1" };
+	char over[16];
+	const char * const bad[] = { "0", "abc", over, "-1" };
 	unsigned int i;
 
+	snprintf(over, sizeof(over), "%d", DEEP_MAX + 1);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, write_file(DSTACK_DIR "/deep", bad[i]));
@@ -400,6 +415,37 @@ TEST_F_TIMEOUT(dstack, many_threads, 300)
 }
 
 /*
+ * Save fail_dynamic_stack_refill's settings for the teardown, then set
+ * @inject (values for fail_attrs[]).
+ */
+static void inject_refill_failures(struct __test_metadata *_metadata,
+				   bool *saved, char save[][FAIL_VAL_LEN],
+				   const char * const inject[])
+{
+	char path[128];
+	unsigned int i;
+
+	for (i = 0; i < NR_FAIL_ATTRS; i++) {
+		snprintf(path, sizeof(path), FAIL_DIR "/%s", fail_attrs[i]);
+		ASSERT_TRUE(read_line(path, save[i], FAIL_VAL_LEN));
+	}
+	*saved = true;
+
+	/* verbose first: no log flood while the others are being set */
+	for (i = NR_FAIL_ATTRS; i-- > 0;) {
+		snprintf(path, sizeof(path), FAIL_DIR "/%s", fail_attrs[i]);
+		ASSERT_EQ(strlen(inject[i]), write_file(path, inject[i])) {
+			TH_LOG("%s: %s", path, strerror(errno));
+		}
+	}
+}
+
+/* Every atomic refill fails, for as long as the injection is on. */
+static const char * const inject_always[NR_FAIL_ATTRS] = {
+	"100", "1", "-1", "0",
+};
+
+/*
  * Make every refill of the per-CPU pools fail (for a while) and let
  * threads grow their stacks meanwhile.  This exercises the documented
  * exhaustion policy: a task whose stack could need more pages than its
@@ -413,33 +459,317 @@ TEST_F_TIMEOUT(dstack, exhaustion, 300)
 		"100", "1", "50", "0",
 	};
 	long long fails = vmstat_read("dynamic_stack_refill_fail");
-	char path[128];
-	unsigned int i;
 	int failures;
 
 	if (access(FAIL_DIR, F_OK))
 		SKIP(return, FAIL_DIR " missing: CONFIG_FAULT_INJECTION_DEBUG_FS");
 
-	for (i = 0; i < NR_FAIL_ATTRS; i++) {
-		snprintf(path, sizeof(path), FAIL_DIR "/%s", fail_attrs[i]);
-		ASSERT_TRUE(read_line(path, self->fail_save[i],
-				      sizeof(self->fail_save[i])));
-	}
-	self->fail_saved = true;
-
-	/* verbose first: no log flood while the others are being set */
-	for (i = NR_FAIL_ATTRS; i-- > 0;) {
-		snprintf(path, sizeof(path), FAIL_DIR "/%s", fail_attrs[i]);
-		ASSERT_EQ(strlen(inject[i]), write_file(path, inject[i])) {
-			TH_LOG("%s: %s", path, strerror(errno));
-		}
-	}
+	inject_refill_failures(_metadata, &self->fail_saved, self->fail_save,
+			       inject);
 
 	failures = run_deep_threads(_metadata, 16, 5, DEEP_MAX);
 
 	/* Stop the injection before checking the results. */
 	restore_fail_attrs(_metadata, &self->fail_saved, self->fail_save);
 	ASSERT_EQ(0, failures);
+	ASSERT_GT(vmstat_read("dynamic_stack_refill_fail"), fails);
+	ASSERT_EQ(0, audit_wait());
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Grow the calling thread's kernel stack to its full size. */
+static bool grow_own_stack(void)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", DEEP_MAX);
+	return write_file(DSTACK_DIR "/deep", buf) == (ssize_t)strlen(buf);
+}
+
+/*
+ * CPU hotplug.  The per-CPU threads that CPU hotplug and stop_machine()
+ * wait for (the stopper "migration/N", "cpuhp/N", "ksoftirqd/N") must never
+ * wait for their CPU's pool, so they have fully populated stacks, also on
+ * a CPU that first comes online after boot (booted with maxcpus=).  Then
+ * every CPU but the first goes offline and online again, each time through
+ * stop_machine(), while threads grow new stacks and every atomic refill
+ * fails.
+ */
+#define HOTPLUG_CYCLES	4
+#define HOTPLUG_GROWERS	8
+#define SYS_CPU		"/sys/devices/system/cpu"
+
+static const char * const percpu_threads[] = {
+	"migration", "cpuhp", "ksoftirqd",
+};
+
+/* KernelStack of the kernel thread named @name, in kB; NO_VALUE if none. */
+static long long kthread_stack_kb(const char *name)
+{
+	char path[PATH_MAX], comm[64];
+	long long kb = NO_VALUE;
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return NO_VALUE;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		if (!read_line(path, comm, sizeof(comm)) || strcmp(comm, name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/status", d->d_name);
+		kb = file_value(path, "KernelStack");
+		break;
+	}
+	closedir(dir);
+	return kb;
+}
+
+static bool set_cpu_online(int cpu, bool online)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), SYS_CPU "/cpu%d/online", cpu);
+	return write_file(path, online ? "1" : "0") == 1;
+}
+
+struct hotplug_grower {
+	int *stop;
+	int rounds;
+	int failures;
+};
+
+static void *short_grower_fn(void *data)
+{
+	return grow_own_stack() ? NULL : (void *)1L;
+}
+
+/* Start short-lived threads that grow new stacks, until told to stop. */
+static void *hotplug_grower_fn(void *data)
+{
+	struct hotplug_grower *h = data;
+
+	while (!__atomic_load_n(h->stop, __ATOMIC_SEQ_CST)) {
+		pthread_t t[4];
+		void *ret;
+		int i, n;
+
+		for (n = 0; n < 4; n++)
+			if (pthread_create(&t[n], NULL, short_grower_fn, NULL))
+				break;
+		for (i = 0; i < n; i++) {
+			pthread_join(t[i], &ret);
+			h->failures += !!ret;
+		}
+		h->failures += n < 4;
+		h->rounds++;
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(dstack, cpu_hotplug, 600)
+{
+	int cpus[CPU_SETSIZE], nr_cpus = 0, cpu, i, c, failures = 0, rounds = 0;
+	long long waits = vmstat_read("dynamic_stack_wait");
+	struct hotplug_grower h[HOTPLUG_GROWERS];
+	pthread_t tid[HOTPLUG_GROWERS];
+	int stop = 0;
+	char path[64], name[32];
+	double start;
+
+	if (access(FAIL_DIR, F_OK))
+		SKIP(return, FAIL_DIR " missing: CONFIG_FAULT_INJECTION_DEBUG_FS");
+	for (cpu = 1; cpu < CPU_SETSIZE; cpu++) {
+		snprintf(path, sizeof(path), SYS_CPU "/cpu%d/online", cpu);
+		if (access(path, F_OK))
+			break;
+		if (!access(path, W_OK))
+			cpus[nr_cpus++] = cpu;
+	}
+	if (!nr_cpus)
+		SKIP(return, "no CPU can go offline (one CPU, or no CONFIG_HOTPLUG_CPU)");
+
+	/* CPUs left offline at boot come online now */
+	for (i = 0; i < nr_cpus; i++) {
+		ASSERT_TRUE(set_cpu_online(cpus[i], true)) {
+			TH_LOG("cpu%d online: %s", cpus[i], strerror(errno));
+		}
+	}
+
+	for (i = 0; i < nr_cpus; i++) {
+		for (c = 0; c < (int)ARRAY_SIZE(percpu_threads); c++) {
+			long long kb;
+
+			snprintf(name, sizeof(name), "%s/%d",
+				 percpu_threads[c], cpus[i]);
+			kb = kthread_stack_kb(name);
+			EXPECT_EQ(STACK_KB, kb) {
+				TH_LOG("%s: KernelStack %lld kB", name, kb);
+			}
+		}
+	}
+
+	/* Off and on again while new stacks grow and atomic refills fail */
+	ASSERT_TRUE(grow_own_stack());
+	inject_refill_failures(_metadata, &self->fail_saved, self->fail_save,
+			       inject_always);
+	for (i = 0; i < HOTPLUG_GROWERS; i++) {
+		h[i] = (struct hotplug_grower){ .stop = &stop };
+		ASSERT_EQ(0, pthread_create(&tid[i], NULL, hotplug_grower_fn, &h[i]));
+	}
+	start = now_s();
+	for (c = 0; c < HOTPLUG_CYCLES; c++) {
+		for (i = 0; i < nr_cpus; i++) {
+			EXPECT_TRUE(set_cpu_online(cpus[i], false)) {
+				TH_LOG("cycle %d: cpu%d offline: %s", c, cpus[i],
+				       strerror(errno));
+			}
+		}
+		for (i = 0; i < nr_cpus; i++) {
+			EXPECT_TRUE(set_cpu_online(cpus[i], true)) {
+				TH_LOG("cycle %d: cpu%d online: %s", c, cpus[i],
+				       strerror(errno));
+			}
+		}
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
+	restore_fail_attrs(_metadata, &self->fail_saved, self->fail_save);
+	for (i = 0; i < HOTPLUG_GROWERS; i++) {
+		ASSERT_EQ(0, pthread_join(tid[i], NULL));
+		failures += h[i].failures;
+		rounds += h[i].rounds;
+	}
+
+	TH_LOG("%d CPUs offline and online %d times in %.1f s",
+	       nr_cpus, HOTPLUG_CYCLES, now_s() - start);
+	TH_LOG("%d rounds of new threads, %lld switch-ins deferred", rounds,
+	       vmstat_read("dynamic_stack_wait") - waits);
+	ASSERT_EQ(0, failures);
+	ASSERT_EQ(0, audit_wait());
+}
+
+/*
+ * Sustained refill failure with real-time tasks: every atomic refill of the
+ * per-CPU pools fails, with no end, while SCHED_FIFO threads of the highest
+ * priority, RT_PER_CPU of them bound to each CPU, start and grow their
+ * stacks.  Those that find their CPU's pool short wait, and a waiting
+ * real-time task is picked again at once, keeping its CPU from anything
+ * but interrupts and higher classes.  Refills that only retry the atomic
+ * allocation never get them out; the kernel's way out that does not depend
+ * on atomic allocations must let them all finish within RT_DEADLINE
+ * seconds while the injection lasts.  The injection is then lifted, so
+ * that a kernel without that way out recovers and reports the failure.
+ */
+#define RT_PER_CPU	8
+#define RT_MAX_THREADS	256
+#define RT_DEADLINE	60
+
+struct rt_grower {
+	int cpu;
+	int ok;
+	int *finished;
+};
+
+static void *rt_grower_fn(void *data)
+{
+	struct rt_grower *g = data;
+
+	g->ok = grow_own_stack();
+	__atomic_add_fetch(g->finished, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(dstack, exhaustion_rt, 240)
+{
+	long long fails = vmstat_read("dynamic_stack_refill_fail");
+	long long waits = vmstat_read("dynamic_stack_wait");
+	struct rt_grower *g = calloc(RT_MAX_THREADS, sizeof(*g));
+	pthread_t *tid = calloc(RT_MAX_THREADS, sizeof(*tid));
+	struct sched_param sp = {
+		.sched_priority = sched_get_priority_max(SCHED_FIFO),
+	};
+	int finished = 0;
+	int cpu, i, nr = 0, done, ok = 0;
+	double start, took;
+	pthread_attr_t attr;
+	cpu_set_t online;
+
+	if (access(FAIL_DIR, F_OK))
+		SKIP(return, FAIL_DIR " missing: CONFIG_FAULT_INJECTION_DEBUG_FS");
+	ASSERT_NE(NULL, g);
+	ASSERT_NE(NULL, tid);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(online), &online));
+	/* This thread must not wait for a pool: it lifts the injection */
+	ASSERT_TRUE(grow_own_stack());
+
+	inject_refill_failures(_metadata, &self->fail_saved, self->fail_save,
+			       inject_always);
+
+	start = now_s();
+	for (cpu = 0; cpu < CPU_SETSIZE && nr + RT_PER_CPU <= RT_MAX_THREADS;
+	     cpu++) {
+		cpu_set_t one;
+
+		if (!CPU_ISSET(cpu, &online))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		ASSERT_EQ(0, pthread_attr_init(&attr));
+		ASSERT_EQ(0, pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED));
+		ASSERT_EQ(0, pthread_attr_setschedpolicy(&attr, SCHED_FIFO));
+		ASSERT_EQ(0, pthread_attr_setschedparam(&attr, &sp));
+		ASSERT_EQ(0, pthread_attr_setaffinity_np(&attr, sizeof(one),
+							 &one));
+		for (i = 0; i < RT_PER_CPU; i++, nr++) {
+			int err;
+
+			g[nr] = (struct rt_grower){ .cpu = cpu,
+						    .finished = &finished };
+			err = pthread_create(&tid[nr], &attr, rt_grower_fn, &g[nr]);
+			if (err == EPERM && !nr) {
+				restore_fail_attrs(_metadata, &self->fail_saved,
+						   self->fail_save);
+				SKIP(return, "SCHED_FIFO threads not allowed");
+			}
+			ASSERT_EQ(0, err);
+		}
+		pthread_attr_destroy(&attr);
+	}
+
+	while ((done = __atomic_load_n(&finished, __ATOMIC_SEQ_CST)) < nr &&
+	       now_s() - start < RT_DEADLINE)
+		usleep(50 * 1000);
+	took = now_s() - start;
+
+	/* Lift the injection: whatever waits now gets its pages */
+	restore_fail_attrs(_metadata, &self->fail_saved, self->fail_save);
+	for (i = 0; i < nr; i++) {
+		ASSERT_EQ(0, pthread_join(tid[i], NULL));
+		ok += g[i].ok;
+	}
+	free(tid);
+	free(g);
+
+	TH_LOG("%d SCHED_FIFO threads on %d CPUs: %d finished in %.1f s",
+	       nr, CPU_COUNT(&online), done, took);
+	TH_LOG("%lld refills failed, %lld switch-ins deferred",
+	       vmstat_read("dynamic_stack_refill_fail") - fails,
+	       vmstat_read("dynamic_stack_wait") - waits);
+	ASSERT_EQ(nr, done) {
+		TH_LOG("%d real-time threads still waiting after %d s of refill failure",
+		       nr - done, RT_DEADLINE);
+	}
+	ASSERT_EQ(nr, ok);
+	/* Refills failed meanwhile (tasks wait unless the reserve keeps up) */
 	ASSERT_GT(vmstat_read("dynamic_stack_refill_fail"), fails);
 	ASSERT_EQ(0, audit_wait());
 }
@@ -511,11 +841,142 @@ TEST_F_TIMEOUT(dstack, exhaustion_memory_hog, 300)
 }
 
 /*
+ * The KernelStack: line of /proc/PID/status is there whatever the kernel's
+ * configuration, and whether dynamic stacks are on or off: the populated
+ * part of the thread's stack, whole pages, at least one.
+ */
+TEST(status_kernel_stack)
+{
+	long long page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	long long kb = file_value(THREAD_STATUS, "KernelStack");
+
+	ASSERT_NE(NO_VALUE, kb);
+	ASSERT_GE(kb, page_kb);
+	ASSERT_EQ(0, kb % page_kb);
+}
+
+/* Read @len bytes of kernel memory at @addr through /proc/kcore (@fd). */
+static int kcore_read(int fd, unsigned long addr, void *buf, size_t len)
+{
+	struct elf64_hdr eh;
+	struct elf64_phdr ph;
+	int i;
+
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64)
+		return -1;
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph),
+			  eh.e_phoff + i * eh.e_phentsize) != sizeof(ph))
+			return -1;
+		if (ph.p_type != PT_LOAD || addr < ph.p_vaddr ||
+		    addr + len > ph.p_vaddr + ph.p_memsz)
+			continue;
+		if (pread(fd, buf, len, ph.p_offset + addr - ph.p_vaddr) !=
+		    (ssize_t)len)
+			return -1;
+		return 0;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+struct kcore_thread {
+	pthread_barrier_t step;
+	char line[128];
+};
+
+/* Leave the driver's pattern deep in this thread's stack, then wait. */
+static void *kcore_thread_fn(void *data)
+{
+	struct kcore_thread *k = data;
+	int fd = open(DSTACK_DIR "/kcore", O_RDONLY);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		n = read(fd, k->line, sizeof(k->line) - 1);
+		close(fd);
+	}
+	k->line[n > 0 ? n : 0] = '\0';
+	pthread_barrier_wait(&k->step);		/* the pattern is there */
+	pthread_barrier_wait(&k->step);		/* it has been read */
+	return NULL;
+}
+
+#define KCORE_MAGIC	0x4b434f5245535441ULL
+#define KCORE_WORDS	8
+#define END_MAGIC	0x57AC6E9DUL
+
+/*
+ * /proc/kcore (drgn, crash) reads a dynamic stack as any vmalloc area: the
+ * pattern the driver left in a populated page of a waiting thread's stack
+ * reads back, and the bottom page, never used by that thread, reads as
+ * zeros (unpopulated, or cleared when the stack was reused), bar the
+ * end-of-stack marker.
+ */
+TEST_F(dstack, kcore_reads_stack)
+{
+	long page_size = sysconf(_SC_PAGESIZE);
+	unsigned long long word[KCORE_WORDS], bad = 0;
+	int fd, words = 0, got = 0, rd = -1, rd_bottom = -1, err = 0, i;
+	struct kcore_thread k = { .line = "" };
+	unsigned long addr = 0, base = 0;
+	unsigned long *bottom;
+	pthread_t tid;
+
+	fd = open("/proc/kcore", O_RDONLY);
+	if (fd < 0)
+		SKIP(return, "/proc/kcore: %s (CONFIG_PROC_KCORE)", strerror(errno));
+	bottom = malloc(page_size);
+	ASSERT_NE(NULL, bottom);
+	ASSERT_EQ(0, pthread_barrier_init(&k.step, NULL, 2));
+	ASSERT_EQ(0, pthread_create(&tid, NULL, kcore_thread_fn, &k));
+	pthread_barrier_wait(&k.step);
+	got = sscanf(k.line, "%lx %d %lx", &addr, &words, &base);
+	if (got == 3 && words == KCORE_WORDS) {
+		rd = kcore_read(fd, addr, word, sizeof(word));
+		err = errno;
+		rd_bottom = kcore_read(fd, base, bottom, page_size);
+	}
+	pthread_barrier_wait(&k.step);
+	ASSERT_EQ(0, pthread_join(tid, NULL));
+	pthread_barrier_destroy(&k.step);
+	close(fd);
+
+	ASSERT_EQ(3, got) {
+		TH_LOG("kcore: \"%s\"", k.line);
+	}
+	ASSERT_EQ(KCORE_WORDS, words);
+	ASSERT_EQ(0, rd) {
+		TH_LOG("/proc/kcore at %#lx: %s", addr, strerror(err));
+	}
+	for (i = 0; i < KCORE_WORDS; i++) {
+		bad = word[i];
+		if (bad != (KCORE_MAGIC ^ (addr + 8 * i)))
+			break;
+	}
+	EXPECT_EQ(KCORE_WORDS, i) {
+		TH_LOG("word %d at %#lx: %#llx", i, addr + 8 * i, bad);
+	}
+	ASSERT_EQ(0, rd_bottom);
+	EXPECT_TRUE(bottom[0] == 0 || bottom[0] == END_MAGIC);
+	for (i = 1; i < page_size / (int)sizeof(*bottom); i++)
+		if (bottom[i])
+			break;
+	EXPECT_EQ(page_size / (int)sizeof(*bottom), i) {
+		TH_LOG("bottom page word %d: %#lx", i, bottom[i]);
+	}
+	free(bottom);
+}
+
+/*
  * memcg: what a cgroup is charged for its thread stacks, in kB: the kernel
  * memory of memory.stat less the parts it itself breaks down that are not
- * stacks.  Read after the periodic stats flush (every 2 s) has run.
+ * stacks; and what memory.stat shows as kernel_stack, in kB, in @shown.
+ * Read after the periodic stats flush (every 2 s) has run.
  */
-static long long cgroup_stack_charge(void)
+static long long cgroup_stack_charge(long long *shown)
 {
 	static const char * const not_stacks[] = {
 		"slab", "pagetables", "sec_pagetables", "percpu", "vmalloc",
@@ -532,6 +993,7 @@ static long long cgroup_stack_charge(void)
 		if (v != NO_VALUE)
 			kb -= v;
 	}
+	*shown = file_value(stat, "kernel_stack") / 1024;
 	return kb / 1024;
 }
 
@@ -562,8 +1024,9 @@ static void *idle_thread_fn(void *data)
 /*
  * A thread stack is charged to the memcg at its full size, as any thread
  * stack is: the pages a dynamic stack does not have yet are charged at fork,
- * so stack faults, which cannot charge, are already paid for.  Nothing stays
- * charged after the threads exit.
+ * so stack faults, which cannot charge, are already paid for.  memory.stat
+ * shows all of it as kernel_stack.  Nothing stays charged after the threads
+ * exit.
  */
 #define MEMCG_THREADS	128
 
@@ -571,6 +1034,7 @@ TEST_F_TIMEOUT(dstack, memcg_charge, 120)
 {
 	long long expect = MEMCG_THREADS * STACK_KB, slack = expect / 4;
 	long long base, idle, deep, gone;
+	long long s_base, s_idle, s_deep, s_gone;
 	struct idle_threads it = { .depth = DEEP_MAX };
 	pthread_t tid[MEMCG_THREADS];
 	char ctl[256] = "";
@@ -593,28 +1057,33 @@ TEST_F_TIMEOUT(dstack, memcg_charge, 120)
 	ASSERT_LT(0, write_file(CGROUP_TEST "/cgroup.procs", "0"));
 
 	ASSERT_EQ(0, pthread_barrier_init(&it.step, NULL, MEMCG_THREADS + 1));
-	base = cgroup_stack_charge();
+	base = cgroup_stack_charge(&s_base);
 	for (i = 0; i < MEMCG_THREADS; i++)
 		ASSERT_EQ(0, pthread_create(&tid[i], NULL, idle_thread_fn, &it));
-	idle = cgroup_stack_charge();
+	idle = cgroup_stack_charge(&s_idle);
 	pthread_barrier_wait(&it.step);		/* go deep */
 	pthread_barrier_wait(&it.step);		/* all went deep */
-	deep = cgroup_stack_charge();
+	deep = cgroup_stack_charge(&s_deep);
 	pthread_barrier_wait(&it.step);		/* exit */
 	for (i = 0; i < MEMCG_THREADS; i++) {
 		ASSERT_EQ(0, pthread_join(tid[i], &ret));
 		ASSERT_EQ(NULL, ret);
 	}
-	gone = cgroup_stack_charge();
+	gone = cgroup_stack_charge(&s_gone);
 	pthread_barrier_destroy(&it.step);
 
 	TH_LOG("%d threads, stack charge: %lld kB idle, %lld kB after deep use",
 	       MEMCG_THREADS, idle - base, deep - base);
 	TH_LOG("%lld kB after exit; expected %lld kB while they live",
 	       gone - base, expect);
+	TH_LOG("memory.stat kernel_stack: %lld kB idle, %lld kB deep, %lld kB after exit",
+	       s_idle - s_base, s_deep - s_base, s_gone - s_base);
 	EXPECT_LE(llabs(idle - base - expect), slack);
 	EXPECT_LE(llabs(deep - base - expect), slack);
 	EXPECT_LE(llabs(gone - base), slack);
+	EXPECT_LE(llabs(s_idle - s_base - expect), slack);
+	EXPECT_LE(llabs(s_deep - s_base - expect), slack);
+	EXPECT_LE(llabs(s_gone - s_base), slack);
 }
 
 TEST_HARNESS_MAIN

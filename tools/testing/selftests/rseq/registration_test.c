@@ -7,7 +7,9 @@
  * it stops, re-registration and unregistration errors, inheritance across
  * fork, vfork, threads and exec, areas that are partly unmapped, an area
  * owned by libc, and the PTRACE_GET_RSEQ_CONFIGURATION view that
- * checkpoint/restore tools rely on.
+ * checkpoint/restore tools rely on.  The in-band answer (which fields the
+ * kernel fills) is checked against what the kernel is seen to write, and a
+ * kernel without the 7.x layout is checked to refuse the new flag cleanly.
  *
  * Only <linux/rseq.h> is used for the ABI, so the test builds unchanged
  * against the uapi header of any kernel with the 7.x struct rseq layout.
@@ -31,6 +33,7 @@
 #include <unistd.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -42,6 +45,21 @@
 #ifndef PTRACE_GET_RSEQ_CONFIGURATION
 #define PTRACE_GET_RSEQ_CONFIGURATION	0x420f
 #endif
+
+/*
+ * Mainline 7.2's prctl for time slice extensions.  This kernel does not
+ * have it; the number is what a program built against 7.2's headers
+ * passes, to check that the in-band status and the prctl agree.
+ */
+#ifndef PR_RSEQ_SLICE_EXTENSION
+#define PR_RSEQ_SLICE_EXTENSION		79
+#define PR_RSEQ_SLICE_EXTENSION_GET	1
+#define PR_RSEQ_SLICE_EXTENSION_SET	2
+#define PR_RSEQ_SLICE_EXT_ENABLE	0x01
+#endif
+
+/* The kernel's ENOTSUPP, which that prctl returns when the feature is off. */
+#define ENOTSUPP_ERRNO		524
 
 #define ORIG_RSEQ_SIZE		32
 #define TEST_SIG		0x53053053
@@ -417,6 +435,194 @@ TEST_F(reg, fills_while_registered)
 	exercise();
 	EXPECT_EQ(0, memcmp(snap, rs, sizeof(snap))) TH_LOG("written after unregistration");
 	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* getcpu(2), the system call: an independent source for cpu_id and node_id. */
+static int cpu_and_node(unsigned int *cpu, unsigned int *node)
+{
+	return syscall(__NR_getcpu, cpu, node, NULL);
+}
+
+/*
+ * The in-band answer for the thread's area, read as a library would:
+ * which fields the kernel fills for this registration.
+ */
+struct answer {
+	int ids;	/* cpu_id_start, cpu_id, node_id, mm_cid */
+	int slice;	/* slice_ctrl */
+	uint32_t status;
+};
+
+static struct answer read_answer(const struct rseq *rs)
+{
+	struct answer a;
+
+	a.ids = (int32_t)rs->cpu_id >= 0;
+	a.status = rs->flags & STATUS_BITS;
+	a.slice = a.ids && (a.status & RSEQ_CS_FLAG_SLICE_EXT_AVAILABLE);
+	return a;
+}
+
+/*
+ * What the kernel does, observed without reading the answer: user space
+ * overwrites the fields with the canary, gives the kernel every reason to
+ * write them (yield, signal, migration), and looks at what changed.  The
+ * ids are only overwritten for the original 32-byte ABI, where mainline 7.2
+ * documents that the kernel rewrites them after every context switch and
+ * before every signal delivery (some users rely on that); a v2 registrant
+ * must not write them, so for v2 the ids are only compared with getcpu().
+ * slice_ctrl may always be written by user space.  Returns a bit mask:
+ * 1 ids written, 2 slice_ctrl written.
+ */
+static int observe(struct __test_metadata *_metadata, struct rseq *rs,
+		   uint32_t len)
+{
+	uint8_t *slice = (uint8_t *)&rs->slice_ctrl;
+	unsigned int cpu, node;
+	int written = 0, i;
+	cpu_set_t saved;
+
+	if (len == ORIG_RSEQ_SIZE || (int32_t)rs->cpu_id < 0) {
+		memset(&rs->cpu_id_start, CANARY, sizeof(rs->cpu_id_start));
+		memset(&rs->node_id, CANARY, sizeof(rs->node_id));
+		memset(&rs->mm_cid, CANARY, sizeof(rs->mm_cid));
+	}
+	memset(slice, CANARY, sizeof(rs->slice_ctrl));
+	rs->slice_ctrl.request = 1;
+	exercise();
+	/* Pinned, so that getcpu() and the area speak of the same CPU. */
+	ASSERT_LT(0, nr_cpus_allowed(&saved));
+	ASSERT_EQ(0, move_to(sched_getcpu()));
+	EXPECT_EQ(0, cpu_and_node(&cpu, &node));
+	if (rs->cpu_id_start != 0xa5a5a5a5U || rs->node_id != 0xa5a5a5a5U ||
+	    rs->mm_cid != 0xa5a5a5a5U) {
+		written |= 1;
+		EXPECT_EQ(cpu, rs->cpu_id_start);
+		EXPECT_EQ(cpu, rs->cpu_id);
+		EXPECT_EQ(node, rs->node_id);
+		EXPECT_GT(CPU_SETSIZE, rs->mm_cid);
+	}
+	sched_setaffinity(0, sizeof(saved), &saved);
+	for (i = 0; i < (int)sizeof(rs->slice_ctrl); i++)
+		if (slice[i] != (i == 0 ? 1 : CANARY))
+			written |= 2;
+	return written;
+}
+
+/*
+ * The answer carries information: it changes as what the kernel does for
+ * the thread changes, and each time it matches what the kernel was seen to
+ * do.  The area starts with a stale status (both bits set, as an area
+ * copied from a registration on a kernel with time slice extensions would
+ * have); registration must replace it with the truth for this kernel.
+ *
+ * The states: v2 with RSEQ_FLAG_SLICE_EXT_DEFAULT_ON, unregistered, the
+ * original ABI, unregistered again.  On this kernel, which implements no
+ * optional feature, the status is 0 throughout and what changes is whether
+ * the ids are filled; on a kernel with time slice extensions the v2 state
+ * would also answer (and be seen to get) slice_ctrl.  The prctl that
+ * mainline 7.2 offers for the feature must agree with the status.
+ */
+TEST_F(reg, answer_follows_kernel)
+{
+	struct rseq *rs = (struct rseq *)self->buf;
+	struct {
+		uint32_t len;
+		int flags;
+		int registered;
+	} step[] = {
+		{ feature_size(), RSEQ_FLAG_SLICE_EXT_DEFAULT_ON, 1 },
+		{ feature_size(), 0, 0 },
+		{ ORIG_RSEQ_SIZE, RSEQ_FLAG_SLICE_EXT_DEFAULT_ON, 1 },
+		{ ORIG_RSEQ_SIZE, 0, 0 },
+	};
+	int i, changes = 0, prev = -1;
+
+	prepare(self->buf, AREA_SIZE);
+	for (i = 0; i < (int)ARRAY_SIZE(step); i++) {
+		struct answer a;
+		int seen, want;
+		long ret;
+
+		ret = sys_rseq(rs, step[i].len, step[i].registered ? step[i].flags :
+			       RSEQ_FLAG_UNREGISTER, TEST_SIG);
+		ASSERT_EQ(0, ret) TH_LOG("step %d: %s", i, strerror(errno));
+		a = read_answer(rs);
+		if (step[i].registered) {
+			/* The stale bits are gone: only what this kernel gives. */
+			EXPECT_EQ(0, rs->flags & ~STATUS_BITS);
+			if (step[i].len == ORIG_RSEQ_SIZE)
+				EXPECT_EQ(0, a.status);
+		}
+		/* Registration fills the ids before the thread is back. */
+		EXPECT_EQ(step[i].registered, a.ids);
+
+		seen = observe(_metadata, rs, step[i].len);
+		want = (a.ids ? 1 : 0) | (a.slice ? 2 : 0);
+		EXPECT_EQ(want, seen)
+			TH_LOG("step %d: rseq_len %u %s: answer %#x, kernel wrote %#x",
+			       i, step[i].len, step[i].registered ? "registered" :
+			       "unregistered", want, seen);
+
+		/*
+		 * Mainline's prctl agrees: no status bit, no feature to
+		 * enable (EINVAL without the feature, ENOTSUPP when it is off).
+		 */
+		errno = 0;
+		ret = prctl(PR_RSEQ_SLICE_EXTENSION, PR_RSEQ_SLICE_EXTENSION_SET,
+			    PR_RSEQ_SLICE_EXT_ENABLE, 0, 0);
+		if (a.status & RSEQ_CS_FLAG_SLICE_EXT_AVAILABLE) {
+			EXPECT_EQ(0, ret);
+		} else {
+			EXPECT_EQ(-1, ret);
+			EXPECT_TRUE(errno == EINVAL || errno == ENOTSUPP_ERRNO)
+				TH_LOG("prctl: %s", strerror(errno));
+		}
+
+		TH_LOG("step %d: rseq_len %u %s: rseq::flags %#x, kernel fills %s",
+		       i, step[i].len, step[i].registered ? "registered" : "unregistered",
+		       a.status, want == 3 ? "ids and slice_ctrl" :
+		       want == 1 ? "ids" : "nothing");
+		if (prev >= 0 && prev != want)
+			changes++;
+		prev = want;
+	}
+	/* The answer did change, each time with what the kernel did. */
+	EXPECT_EQ(3, changes);
+}
+
+/*
+ * What a library built for this interface meets on a kernel without it
+ * (6.3 to 6.12 as released, or a later kernel without the 7.x layout):
+ * Documentation/userspace-api/rseq.rst tells it to trust the status bits
+ * only with a feature size above 32, and to retry without
+ * RSEQ_FLAG_SLICE_EXT_DEFAULT_ON on EINVAL.  Check that this degrades
+ * cleanly: the flag is refused with nothing written, the retry registers.
+ * On a kernel with the layout there is nothing to check here.
+ */
+TEST(without_the_layout)
+{
+	uint8_t *area;
+	struct rseq *rs;
+
+	if (sys_rseq(NULL, 0, 0, 0) != -1 || errno != EINVAL)
+		SKIP(return, "rseq() not available: %s", strerror(errno));
+	if (feature_size() > ORIG_RSEQ_SIZE)
+		SKIP(return, "kernel with the 7.x struct rseq layout (feature size %u)",
+		     feature_size());
+	ASSERT_EQ(0, new_area(&area));
+	ASSERT_EQ(0, drop_libc_registration());
+	rs = (struct rseq *)area;
+	prepare(area, ORIG_RSEQ_SIZE);
+	EXPECT_EQ(-1, sys_rseq(rs, ORIG_RSEQ_SIZE, RSEQ_FLAG_SLICE_EXT_DEFAULT_ON, TEST_SIG));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, damage(area, 0, 8));
+	EXPECT_EQ(STATUS_BITS, rs->flags);
+	ASSERT_EQ(0, sys_rseq(rs, ORIG_RSEQ_SIZE, 0, TEST_SIG));
+	exercise();
+	EXPECT_EQ(sched_getcpu(), (int)rs->cpu_id);
+	TH_LOG("feature size %u: flag refused, plain registration works", feature_size());
+	EXPECT_EQ(0, sys_rseq(rs, ORIG_RSEQ_SIZE, RSEQ_FLAG_UNREGISTER, TEST_SIG));
 }
 
 /* Re-registration and unregistration rules, every errno. */
