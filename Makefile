@@ -44,7 +44,7 @@ IMAGES ?= kernel initramfs
 KMAKE = $(MAKE) -s -C $(TREE) O=$(KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" HOSTCC="ccache gcc"
 
 .PHONY: all deps tree export check-apply check-mirror checkpatch config kernel \
-	headers selftests initramfs demo bench bench-dstack dstack-workload qemu vm-check nmi-check overflow-check refuse-check bochs-check emu cet-check fred-check soak check sparse sparse-each send-email \
+	headers selftests initramfs demo bench bench-dstack dstack-workload qemu vm-check nmi-check smp-check overflow-check refuse-check bochs-check emu cet-check fred-check soak check sparse sparse-each send-email \
 	build-each clean distclean
 
 all: demo
@@ -179,6 +179,17 @@ nmi-check: $(IMAGES)
 		--args "-c dynamic_stack" --log $(BUILD)/nmi.log --timeout 1200 >/dev/null || true
 	@scripts/check-log.sh $(BUILD)/nmi.log "qemu dynamic_stack + host NMIs"
 
+# The dynamic_stack selftests on 4 CPUs, 2 of them left offline at boot
+# (maxcpus=2): the cpu_hotplug test brings them online, so that their
+# per-CPU threads (stopper, cpuhp, ksoftirqd) are created with dynamic
+# stacks on, and takes CPUs offline and online while atomic refills fail;
+# exhaustion_rt runs a SCHED_FIFO thread group on each of the 4 CPUs.
+smp-check: $(IMAGES)
+	@VM_SMP=4 scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode check \
+		--append "maxcpus=2" --args "-c dynamic_stack" --log $(BUILD)/smp.log \
+		--timeout 1200 >/dev/null || true
+	@scripts/check-log.sh $(BUILD)/smp.log "qemu dynamic_stack, 4 CPUs, hotplug"
+
 # A boot of its own that overflows a kernel stack on purpose: it must die
 # with the stack overflow report (dynamic stacks keep the guard page).
 overflow-check: $(IMAGES)
@@ -256,12 +267,12 @@ check:
 	$(MAKE) -s check-apply check-mirror checkpatch && \
 	$(MAKE) -s kernel initramfs emu && \
 	$(MAKE) -s sparse && \
-	for t in vm-check nmi-check overflow-check refuse-check bochs-check cet-check fred-check; do \
+	for t in vm-check nmi-check smp-check overflow-check refuse-check bochs-check cet-check fred-check; do \
 		$(MAKE) -s $$t IMAGES= || exit 1; \
 	done && \
 	echo "check: all passed in $$(( $$(date +%s) - start )) s" && \
-	cat $(BUILD)/check.log.counts $(BUILD)/nmi.log.counts $(BUILD)/bochs.log.bochs.counts \
-		$(BUILD)/cet.log.bochs.counts $(BUILD)/fred.log.bochs.counts | \
+	cat $(BUILD)/check.log.counts $(BUILD)/nmi.log.counts $(BUILD)/smp.log.counts \
+		$(BUILD)/bochs.log.bochs.counts $(BUILD)/cet.log.bochs.counts $(BUILD)/fred.log.bochs.counts | \
 		awk '{ p += $$1; f += $$2; s += $$3 } END { printf "kselftest: %d passed, %d failed, %d skipped\n", p, f, s }'
 
 # sparse (C=2) + W=1 over the kernel C files the series touches, each under
