@@ -44,7 +44,7 @@ IMAGES ?= kernel initramfs
 KMAKE = $(MAKE) -s -C $(TREE) O=$(KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" HOSTCC="ccache gcc"
 
 .PHONY: all deps tree export check-apply check-mirror checkpatch config kernel \
-	headers selftests initramfs demo bench bench-dstack dstack-workload qemu vm-check nmi-check smp-check overflow-check refuse-check bochs-check emu cet-check fred-check soak check sparse sparse-each send-email \
+	headers uapi-check selftests initramfs demo bench bench-dstack dstack-workload qemu vm-check nmi-check smp-check overflow-check refuse-check bochs-check emu cet-check fred-check soak check sparse sparse-each send-email \
 	build-each clean distclean
 
 all: demo
@@ -77,6 +77,12 @@ kernel: config
 
 headers: config
 	@$(KMAKE) headers
+
+# The uapi headers the series changes, as installed from the tree: gcc and
+# clang, C99+ and C++11+, -pedantic-errors, i386 and x86-64, and
+# <linux/rseq.h> pinned to mainline 7.2's ABI (scripts/uapi-check.sh).
+uapi-check: headers
+	@scripts/uapi-check.sh $(KBUILD)/usr/include
 
 selftests: headers
 	@rm -rf $(KSFT_DIR)
@@ -265,7 +271,7 @@ fred-check: $(IMAGES) emu
 check:
 	@start=$$(date +%s); \
 	$(MAKE) -s check-apply check-mirror checkpatch && \
-	$(MAKE) -s kernel initramfs emu && \
+	$(MAKE) -s kernel initramfs emu uapi-check && \
 	$(MAKE) -s sparse && \
 	for t in vm-check nmi-check smp-check overflow-check refuse-check bochs-check cet-check fred-check; do \
 		$(MAKE) -s $$t IMAGES= || exit 1; \

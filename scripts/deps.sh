@@ -4,7 +4,7 @@
 # Install what the project needs from Debian's archive, and nothing twice.
 . "$(dirname "$0")/lib.sh"
 
-pkgs="build-essential gcc-multilib libc6-dev-i386 bc bison flex libelf-dev libssl-dev
+pkgs="build-essential gcc-multilib libc6-dev-i386 clang bc bison flex libelf-dev libssl-dev
 	cpio kmod rsync xz-utils file perl python3 git git-email ccache sparse
 	libcap-dev busybox-static qemu-system-x86 libmailtools-perl
 	bochs bochsbios vgabios isolinux syslinux-common xorriso
