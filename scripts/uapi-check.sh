@@ -54,6 +54,29 @@ for cc in gcc clang; do
 		done
 	done
 done
+# With MAINLINE_RSEQ_H=/path/to/7.2/include/uapi/linux/rseq.h (Debian's
+# linux-source-7.2, see README): the rseq registration_test built against
+# it must have the same code and data as built against the series' header.
+if [ -n "${MAINLINE_RSEQ_H:-}" ]; then
+	t=$TREE/tools/testing/selftests/rseq
+	mkdir "$own/mainline" "$own/mainline/linux"
+	cp "$MAINLINE_RSEQ_H" "$own/mainline/linux/rseq.h"
+	for m in -m64 -m32; do
+		for h in "$own" "$own/mainline"; do
+			gcc "$m" -O2 -I"$t" -I"$h" -isystem "$inc" -I"$TREE/tools/include" \
+				"$t/registration_test.c" -lpthread -ldl -o "$h/rt" &&
+			objcopy -O binary -j .text -j .rodata -j .data "$h/rt" "$h/rt.bin"
+		done
+		if cmp -s "$own/rt.bin" "$own/mainline/rt.bin"; then
+			echo "uapi: registration_test $m: same code and data with $MAINLINE_RSEQ_H"
+			pass=$((pass + 1))
+		else
+			echo "uapi: FAIL: registration_test $m differs when built with $MAINLINE_RSEQ_H"
+			fail=$((fail + 1))
+		fi
+	done
+fi
+
 echo "uapi: <linux/rseq.h>: $pass builds with the 7.2 ABI, $fail failed" \
 	"(gcc, clang; $c_stds; $cxx_stds; -m64, -m32; -pedantic-errors)"
 [ "$fail" = 0 ]
