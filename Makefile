@@ -14,7 +14,8 @@ TOP := $(abspath .)
 # BASE selects the kernel: 6.12 (default: scripts/base.conf, patches/) or
 # 7.2 (scripts/base-7.2.conf, patches-7.2/TOPIC/). Each base has its own
 # tree, objects, images and logs; 6.12's keep their historical names.
-BASE ?= 6.12
+# TOPIC (send-email, signoff) names a topic series, which only 7.2 has.
+BASE ?= $(if $(TOPIC),7.2,6.12)
 BASE_CONF := scripts/$(if $(filter 6.12,$(BASE)),base.conf,base-$(BASE).conf)
 include $(BASE_CONF)
 BUILD ?= $(TOP)/build
@@ -55,7 +56,7 @@ IMAGES ?= kernel initramfs
 KMAKE = $(MAKE) -s -C $(TREE) O=$(KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" HOSTCC="ccache gcc"
 
 .PHONY: all deps tree export check-apply check-mirror checkpatch config kernel \
-	headers selftests initramfs demo bench bench-dstack qemu vm-check nmi-check overflow-check bochs-check emu cet-check fred-check soak check sparse sparse-each send-email \
+	headers selftests initramfs signoff demo bench bench-dstack qemu vm-check nmi-check overflow-check bochs-check emu cet-check fred-check soak check sparse sparse-each send-email \
 	build-each clean distclean
 
 all: demo
@@ -255,13 +256,24 @@ sparse: kernel
 sparse-each: kernel
 	@JOBS=$(JOBS) scripts/sparse-each.sh $(KBUILD) $(FROM)
 
-# Address the series with get_maintainer.pl, without sending anything.
+# Address a series with get_maintainer.pl, without sending anything:
+# 6.12's whole series, or (BASE=7.2) one topic, TOPIC=x86|clone3|rseq|dstack.
+# SERIES=DIR dry-runs another copy, e.g. the output of make signoff.
+SERIES ?= $(if $(TOPIC),$(BUILD)/outgoing/$(BASE)/$(TOPIC),$(TOP)/$(PATCHES_DIR))
+SERIES_SRC = $(if $(TOPIC),$(TOP)/$(PATCHES_DIR)/$(TOPIC),$(TOP)/$(PATCHES_DIR))
+
 send-email: tree
-	@cd $(TREE) && git send-email --dry-run --confirm=never --suppress-cc=self \
-		--from="$$(git config user.name) <$$(git config user.email)>" \
-		--to-cmd="scripts/get_maintainer.pl --norolestats --nol --nogit --nogit-fallback" \
-		--cc-cmd="scripts/get_maintainer.pl --norolestats --nom --nor --nogit --nogit-fallback" \
-		$(TOP)/patches/*.patch
+	@[ -n "$(TOPIC)" ] || [ -z "$(TOPICS)" ] || { echo "send-email: BASE=$(BASE) needs TOPIC= one of $(TOPICS)"; exit 1; }
+	@d="$(SERIES)"; [ -d "$$d" ] || d="$(SERIES_SRC)"; scripts/send-email.sh "$$d"
+
+# Re-sign a series under your own identity before posting it (README,
+# "Posting a topic"): SIGNER="Full Name <address>" (default: git config
+# user.name/user.email); writes build/outgoing/BASE/TOPIC (or .../all).
+SIGNER ?= $(shell git config user.name) <$(shell git config user.email)>
+
+signoff: tree
+	@[ -n "$(TOPIC)" ] || [ -z "$(TOPICS)" ] || { echo "signoff: BASE=$(BASE) needs TOPIC= one of $(TOPICS)"; exit 1; }
+	@scripts/signoff.sh "$(SERIES_SRC)" "$(BUILD)/outgoing/$(BASE)/$(or $(TOPIC),all)" "$(SIGNER)"
 
 # Bisectability: build the kernel at every commit of the series.
 build-each: config
