@@ -27,6 +27,6 @@ if ! { [ -r "$deb" ] && echo "$BASE_DEB_SHA256  $deb" | sha256sum -c --quiet >/d
 	echo "$BASE_DEB_SHA256  $deb" | sha256sum -c --quiet ||
 		die "$deb does not match the SHA256 pinned in the base conf"
 fi
-dpkg-deb --fsys-tarfile "$deb" | tar -C "$BUILD/src" -x "./${BASE_TARBALL#$BUILD/src/}"
-[ -r "$BASE_TARBALL" ] || die "$deb has no ${BASE_TARBALL#$BUILD/src/}"
+dpkg-deb --fsys-tarfile "$deb" | tar -C "$BUILD/src" -x "./${BASE_TARBALL#"$BUILD"/src/}"
+[ -r "$BASE_TARBALL" ] || die "$deb has no ${BASE_TARBALL#"$BUILD"/src/}"
 echo "src: $BASE_TARBALL"
