@@ -11,23 +11,35 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 TOP := $(abspath .)
-include scripts/base.conf
+# BASE selects the kernel: 6.12 (default: scripts/base.conf, patches/) or
+# 7.2 (scripts/base-7.2.conf, patches-7.2/TOPIC/). Each base has its own
+# tree, objects, images and logs; 6.12's keep their historical names.
+# TOPIC (send-email, signoff) names a topic series, which only 7.2 has.
+BASE ?= $(if $(TOPIC),7.2,6.12)
+BASE_CONF := scripts/$(if $(filter 6.12,$(BASE)),base.conf,base-$(BASE).conf)
+include $(BASE_CONF)
 BUILD ?= $(TOP)/build
 TREE := $(BUILD)/$(BASE_DIRNAME)
-KBUILD := $(BUILD)/kbuild
-KSFT_DIR := $(BUILD)/kselftest
-INITRAMFS := $(BUILD)/initramfs.cpio.gz
+SFX := $(if $(filter 6.12,$(BASE)),,-$(BASE))
+KBUILD := $(BUILD)/kbuild$(SFX)
+KSFT_DIR := $(BUILD)/kselftest$(SFX)
+INITRAMFS := $(BUILD)/initramfs$(SFX).cpio.gz
+LOGS := $(BUILD)$(if $(SFX),/logs$(SFX))
 BZIMAGE := $(KBUILD)/arch/x86/boot/bzImage
+$(shell mkdir -p $(LOGS))
 JOBS ?= $(shell nproc)
-export BUILD TREE
+export BUILD TREE BASE
 # Compiles of the same file in another checkout or scratch tree hit the
 # same ccache entries (paths below TOP are hashed relative to the cwd).
 export CCACHE_BASEDIR := $(TOP)
 
 # kselftest directories built into the test image, and what make check runs.
-KSFT_TARGETS := clone3 rseq x86 dynamic_stack
-KSFT_RUN := -c clone3 -c rseq -c dynamic_stack -t x86:test_shadow_stack_64 \
-	-t x86:sigreturn_64 -t x86:sysret_rip_64 -t x86:syscall_nt_64
+# A base whose series lacks a topic (7.2 before dynamic stacks) has no
+# directory for its tests: they are left out, not failed.
+KSFT_ALL := clone3 rseq x86 dynamic_stack
+KSFT_TARGETS = $(foreach t,$(KSFT_ALL),$(if $(wildcard $(TREE)/tools/testing/selftests/$(t)/Makefile),$(t)))
+KSFT_RUN = -c clone3 -c rseq $(if $(filter dynamic_stack,$(KSFT_TARGETS)),-c dynamic_stack) \
+	-t x86:test_shadow_stack_64 -t x86:sigreturn_64 -t x86:sysret_rip_64 -t x86:syscall_nt_64
 # Tests left out of the installed list (collection:test), none today.
 KSFT_EXCLUDE :=
 # Environment for the guest's tests, on the kernel command line (init
@@ -44,7 +56,7 @@ IMAGES ?= kernel initramfs
 KMAKE = $(MAKE) -s -C $(TREE) O=$(KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" HOSTCC="ccache gcc"
 
 .PHONY: all deps tree export check-apply check-mirror checkpatch config kernel \
-	headers uapi-check selftests initramfs demo bench bench-dstack dstack-workload qemu vm-check nmi-check smp-check overflow-check refuse-check bochs-check emu cet-check fred-check soak check sparse sparse-each send-email \
+	headers uapi-check selftests initramfs signoff demo bench bench-dstack dstack-workload qemu vm-check nmi-check smp-check overflow-check refuse-check bochs-check emu cet-check fred-check soak check sparse sparse-each send-email \
 	build-each clean distclean
 
 all: demo
@@ -87,8 +99,8 @@ uapi-check: headers
 selftests: headers
 	@rm -rf $(KSFT_DIR)
 	@$(MAKE) -s -C $(TREE)/tools/testing/selftests O=$(KBUILD) -j$(JOBS) \
-		TARGETS="$(KSFT_TARGETS)" INSTALL_PATH=$(KSFT_DIR) install >$(BUILD)/selftests.log 2>&1 || \
-		{ tail -40 $(BUILD)/selftests.log; exit 1; }
+		TARGETS="$(KSFT_TARGETS)" INSTALL_PATH=$(KSFT_DIR) install >$(LOGS)/selftests.log 2>&1 || \
+		{ tail -40 $(LOGS)/selftests.log; exit 1; }
 	@for t in $(KSFT_EXCLUDE); do sed -i "/^$$t\$$/d" $(KSFT_DIR)/kselftest-list.txt; done
 	@echo "selftests: $(KSFT_TARGETS) installed in $(KSFT_DIR)"
 
@@ -100,22 +112,22 @@ initramfs: selftests
 # the dynamic-stack saving: KernelStack of idle threads, off and on.
 demo: $(IMAGES)
 	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode demo --quiet-boot \
-		--append quiet --log $(BUILD)/demo.log --timeout 600
-	@scripts/check-log.sh $(BUILD)/demo.log demo >/dev/null
+		--append quiet --log $(LOGS)/demo.log --timeout 600
+	@scripts/check-log.sh $(LOGS)/demo.log demo >/dev/null
 	@printf '\n=== dynamic kernel stacks: what idle threads cost ===\n'
 	@for m in off on; do \
 		scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode dstack-idle --quiet-boot \
-			--append "quiet dynamic_stack=$$m" --log $(BUILD)/demo-idle-$$m.log --timeout 600 2>/dev/null | \
-			grep '^KernelStack' || { tail -20 $(BUILD)/demo-idle-$$m.log; exit 1; }; \
+			--append "quiet dynamic_stack=$$m" --log $(LOGS)/demo-idle-$$m.log --timeout 600 2>/dev/null | \
+			grep '^KernelStack' || { tail -20 $(LOGS)/demo-idle-$$m.log; exit 1; }; \
 	done
 	@$(MAKE) -s emu
 	@printf '\n=== clone3() shadow stacks, enforced: Bochs 3.x "tigerlake" (CET) ===\n'
 	@scripts/run-bochs.sh --bochs $(EMU) --cpu tigerlake --kernel $(BZIMAGE) --initrd $(INITRAMFS) \
-		--args "-t clone3:clone3_shadow_stack -t x86:test_shadow_stack_64" --log $(BUILD)/demo-cet.log \
+		--args "-t clone3:clone3_shadow_stack -t x86:test_shadow_stack_64" --log $(LOGS)/demo-cet.log \
 		--timeout $(BOCHS_TIMEOUT) 2>/dev/null | tr -d '\r' | \
 		grep -E '^KSFT-CPUFLAGS|^(# )?(ok|not ok) [0-9]|^# \[(OK|FAIL|SKIP)\]' | \
 		sed 's/^KSFT-CPUFLAGS:.*user_shstk.*/cpu flags: user_shstk/; /^KSFT-CPUFLAGS/d' || true
-	@scripts/check-bochs.sh $(BUILD)/demo-cet.log "demo cet" enforced >/dev/null 2>&1 || \
+	@scripts/check-bochs.sh $(LOGS)/demo-cet.log "demo cet" enforced >/dev/null 2>&1 || \
 		{ echo "demo: the enforced shadow-stack run failed: make cet-check"; exit 1; }
 
 # Benchmarks (not timed tests): each compares two variants in one boot.
@@ -127,7 +139,7 @@ BENCH_VM := $(if $(filter icount,$(BENCH_CLOCK)),--icount)
 
 bench: $(IMAGES)
 	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode bench $(BENCH_VM) \
-		--log $(BUILD)/bench.log --timeout 1800
+		--log $(LOGS)/bench.log --timeout 1800
 
 # KernelStack with dynamic stacks off and on while the same stress-ng
 # workload (fork, clone, pthread, stack, pipe, sock) runs, and after it:
@@ -138,10 +150,10 @@ dstack-workload: $(IMAGES)
 	@for m in off on; do \
 		scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode dstack-workload \
 			--append "dynamic_stack=$$m ksft.workload_secs=$(WORKLOAD_SECS)" \
-			--log $(BUILD)/dstack-workload-$$m.log --timeout 900 >/dev/null || exit 1; \
-		scripts/check-log.sh $(BUILD)/dstack-workload-$$m.log dstack-workload-$$m >/dev/null || exit 1; \
+			--log $(LOGS)/dstack-workload-$$m.log --timeout 900 >/dev/null || exit 1; \
+		scripts/check-log.sh $(LOGS)/dstack-workload-$$m.log dstack-workload-$$m >/dev/null || exit 1; \
 	done
-	@scripts/dstack-workload-table.sh $(BUILD)/dstack-workload-off.log $(BUILD)/dstack-workload-on.log
+	@scripts/dstack-workload-table.sh $(LOGS)/dstack-workload-off.log $(LOGS)/dstack-workload-on.log
 
 # Interactive boot of the same image (leave with "poweroff -f").
 qemu: $(IMAGES)
@@ -149,19 +161,19 @@ qemu: $(IMAGES)
 
 vm-check: $(IMAGES)
 	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode check \
-		--append "$(KSFT_ENV)" --args "$(KSFT_RUN)" --log $(BUILD)/check.log \
+		--append "$(KSFT_ENV)" --args "$(KSFT_RUN)" --log $(LOGS)/check.log \
 		--timeout $(VM_TIMEOUT) || true
-	@scripts/check-log.sh $(BUILD)/check.log "qemu kselftest"
+	@scripts/check-log.sh $(LOGS)/check.log "qemu kselftest"
 
 # Dynamic kernel stacks: the same kernel booted with dynamic_stack=off and
 # =on, dynamic_stack_bench in each, one table (Documentation/mm/dynamic-stack.rst).
 bench-dstack: $(IMAGES)
 	@for m in off on; do \
 		scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode dstack-bench $(BENCH_VM) \
-			--append "dynamic_stack=$$m" --log $(BUILD)/bench-dstack-$$m.log \
+			--append "dynamic_stack=$$m" --log $(LOGS)/bench-dstack-$$m.log \
 			--timeout 1800 >/dev/null || exit 1; \
 	done
-	@scripts/dstack-table.sh $(BUILD)/bench-dstack-off.log $(BUILD)/bench-dstack-on.log
+	@scripts/dstack-table.sh $(LOGS)/bench-dstack-off.log $(LOGS)/bench-dstack-on.log
 
 # Soak (not part of make check, about 20 minutes): stress-ng stressors and
 # trinity with a fixed seed, dynamic stacks on; fails on any splat, hung
@@ -174,16 +186,16 @@ SOAK_SEED ?= 42
 soak: $(IMAGES)
 	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode soak --quiet-boot \
 		--append "ksft.soak_secs=$(SOAK_SECS) ksft.soak_calls=$(SOAK_CALLS) ksft.soak_seed=$(SOAK_SEED)" \
-		--log $(BUILD)/soak.log --timeout 1500 >/dev/null || true
-	@scripts/check-soak.sh $(BUILD)/soak.log
+		--log $(LOGS)/soak.log --timeout 1500 >/dev/null || true
+	@scripts/check-soak.sh $(LOGS)/soak.log
 
 # The dynamic_stack selftests again, with the host injecting an NMI into
 # every CPU every 0.2 s (the QEMU monitor's "nmi"): NMIs land at random
 # points of the edge faults, the IST shifts and the refills.
 nmi-check: $(IMAGES)
 	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode check --nmi-every 0.2 \
-		--args "-c dynamic_stack" --log $(BUILD)/nmi.log --timeout 1200 >/dev/null || true
-	@scripts/check-log.sh $(BUILD)/nmi.log "qemu dynamic_stack + host NMIs"
+		--args "-c dynamic_stack" --log $(LOGS)/nmi.log --timeout 1200 >/dev/null || true
+	@scripts/check-log.sh $(LOGS)/nmi.log "qemu dynamic_stack + host NMIs"
 
 # The dynamic_stack selftests on 4 CPUs, 2 of them left offline at boot
 # (maxcpus=2): the cpu_hotplug test brings them online, so that their
@@ -192,16 +204,16 @@ nmi-check: $(IMAGES)
 # exhaustion_rt runs a SCHED_FIFO thread group on each of the 4 CPUs.
 smp-check: $(IMAGES)
 	@VM_SMP=4 scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode check \
-		--append "maxcpus=2" --args "-c dynamic_stack" --log $(BUILD)/smp.log \
+		--append "maxcpus=2" --args "-c dynamic_stack" --log $(LOGS)/smp.log \
 		--timeout 1200 >/dev/null || true
-	@scripts/check-log.sh $(BUILD)/smp.log "qemu dynamic_stack, 4 CPUs, hotplug"
+	@scripts/check-log.sh $(LOGS)/smp.log "qemu dynamic_stack, 4 CPUs, hotplug"
 
 # A boot of its own that overflows a kernel stack on purpose: it must die
 # with the stack overflow report (dynamic stacks keep the guard page).
 overflow-check: $(IMAGES)
 	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode overflow \
-		--log $(BUILD)/overflow.log --timeout 600 >/dev/null || true
-	@scripts/check-overflow.sh $(BUILD)/overflow.log
+		--log $(LOGS)/overflow.log --timeout 600 >/dev/null || true
+	@scripts/check-overflow.sh $(LOGS)/overflow.log
 
 # Bochs 2.7 (Debian) "tigerlake" enumerates CET but no CET_USER xstate:
 # the kernel must refuse user shadow stacks there, and the shadow-stack
@@ -212,8 +224,8 @@ EMU := $(BUILD)/emu/bin/bochs
 
 bochs-check: $(IMAGES)
 	@scripts/run-bochs.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) \
-		--args "$(BOCHS_RUN)" --log $(BUILD)/bochs.log --timeout $(BOCHS_TIMEOUT) >/dev/null || true
-	@scripts/check-bochs.sh $(BUILD)/bochs.log "bochs 2.7 tigerlake" withdrawn
+		--args "$(BOCHS_RUN)" --log $(LOGS)/bochs.log --timeout $(BOCHS_TIMEOUT) >/dev/null || true
+	@scripts/check-bochs.sh $(LOGS)/bochs.log "bochs 2.7 tigerlake" withdrawn
 
 # Boots where a lost interrupt could not be redelivered (see
 # pf_check_irq_redelivery()): dynamic stacks must stay off, and the boot
@@ -223,7 +235,7 @@ REFUSE_BOOTS := noapic:LVT0.takes.8259.ExtINTs nolapic:no.local.APIC
 
 refuse-check: $(IMAGES)
 	@for b in $(REFUSE_BOOTS); do \
-		arg=$${b%%:*}; why=$$(echo "$${b#*:}" | tr . ' '); log=$(BUILD)/refuse-$$arg.log; \
+		arg=$${b%%:*}; why=$$(echo "$${b#*:}" | tr . ' '); log=$(LOGS)/refuse-$$arg.log; \
 		scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode probe --append "$$arg" \
 			--log $$log --timeout 600 >/dev/null 2>&1 || true; \
 		scripts/check-log.sh $$log "refuse $$arg" >/dev/null || { tail -30 $$log; exit 1; }; \
@@ -244,8 +256,8 @@ CET_RUN := -c clone3 -t x86:test_shadow_stack_64
 
 cet-check: $(IMAGES) emu
 	@scripts/run-bochs.sh --bochs $(EMU) --cpu tigerlake --kernel $(BZIMAGE) --initrd $(INITRAMFS) \
-		--args "$(CET_RUN)" --log $(BUILD)/cet.log --timeout $(BOCHS_TIMEOUT) >/dev/null || true
-	@scripts/check-bochs.sh $(BUILD)/cet.log "bochs cet tigerlake" enforced
+		--args "$(CET_RUN)" --log $(LOGS)/cet.log --timeout $(BOCHS_TIMEOUT) >/dev/null || true
+	@scripts/check-bochs.sh $(LOGS)/cet.log "bochs cet tigerlake" enforced
 
 # Bochs 3.x "wildcat_lake" with fred=on, when build/emu has FRED: the
 # dynamic_stack selftests, then a boot that overflows a kernel stack (the
@@ -256,17 +268,17 @@ FRED_RUN := -c dynamic_stack
 fred-check: $(IMAGES) emu
 	@if ! grep -qw fred $(BUILD)/emu/features; then \
 		echo "bochs fred: SKIP: $$(cat $(BUILD)/emu/origin) has no FRED emulation (needs Bochs after 3.0)"; \
-		echo "0 0 1" > $(BUILD)/fred.log.bochs.counts; exit 0; fi; \
+		echo "0 0 1" > $(LOGS)/fred.log.bochs.counts; exit 0; fi; \
 	scripts/run-bochs.sh --bochs $(EMU) --cpu wildcat_lake --append fred=on --kernel $(BZIMAGE) \
-		--initrd $(INITRAMFS) --args "$(FRED_RUN)" --log $(BUILD)/fred.log \
+		--initrd $(INITRAMFS) --args "$(FRED_RUN)" --log $(LOGS)/fred.log \
 		--timeout $(BOCHS_TIMEOUT) >/dev/null || true; \
-	scripts/check-bochs.sh $(BUILD)/fred.log "bochs fred wildcat_lake" fred || exit 1; \
+	scripts/check-bochs.sh $(LOGS)/fred.log "bochs fred wildcat_lake" fred || exit 1; \
 	scripts/run-bochs.sh --bochs $(EMU) --cpu wildcat_lake --append fred=on --kernel $(BZIMAGE) \
-		--initrd $(INITRAMFS) --mode overflow --log $(BUILD)/fred-overflow.log \
+		--initrd $(INITRAMFS) --mode overflow --log $(LOGS)/fred-overflow.log \
 		--timeout 600 >/dev/null || true; \
-	grep -q 'Initialize FRED on CPU0' $(BUILD)/fred-overflow.log || \
+	grep -q 'Initialize FRED on CPU0' $(LOGS)/fred-overflow.log || \
 		{ echo "bochs fred overflow: FAIL: FRED was not initialised"; exit 1; }; \
-	scripts/check-overflow.sh $(BUILD)/fred-overflow.log
+	scripts/check-overflow.sh $(LOGS)/fred-overflow.log
 
 check:
 	@start=$$(date +%s); \
@@ -277,8 +289,8 @@ check:
 		$(MAKE) -s $$t IMAGES= || exit 1; \
 	done && \
 	echo "check: all passed in $$(( $$(date +%s) - start )) s" && \
-	cat $(BUILD)/check.log.counts $(BUILD)/nmi.log.counts $(BUILD)/smp.log.counts \
-		$(BUILD)/bochs.log.bochs.counts $(BUILD)/cet.log.bochs.counts $(BUILD)/fred.log.bochs.counts | \
+	cat $(LOGS)/check.log.counts $(LOGS)/nmi.log.counts $(LOGS)/smp.log.counts \
+		$(LOGS)/bochs.log.bochs.counts $(LOGS)/cet.log.bochs.counts $(LOGS)/fred.log.bochs.counts | \
 		awk '{ p += $$1; f += $$2; s += $$3 } END { printf "kselftest: %d passed, %d failed, %d skipped\n", p, f, s }'
 
 # sparse (C=2) + W=1 over the kernel C files the series touches, each under
@@ -291,20 +303,31 @@ sparse: kernel
 sparse-each: kernel
 	@JOBS=$(JOBS) scripts/sparse-each.sh $(KBUILD) $(FROM)
 
-# Address the series with get_maintainer.pl, without sending anything.
+# Address a series with get_maintainer.pl, without sending anything:
+# 6.12's whole series, or (BASE=7.2) one topic, TOPIC=x86|clone3|rseq|dstack.
+# SERIES=DIR dry-runs another copy, e.g. the output of make signoff.
+SERIES ?= $(if $(TOPIC),$(BUILD)/outgoing/$(BASE)/$(TOPIC),$(TOP)/$(PATCHES_DIR))
+SERIES_SRC = $(if $(TOPIC),$(TOP)/$(PATCHES_DIR)/$(TOPIC),$(TOP)/$(PATCHES_DIR))
+
 send-email: tree
-	@cd $(TREE) && git send-email --dry-run --confirm=never --suppress-cc=self \
-		--from="$$(git config user.name) <$$(git config user.email)>" \
-		--to-cmd="scripts/get_maintainer.pl --norolestats --nol --nogit --nogit-fallback" \
-		--cc-cmd="scripts/get_maintainer.pl --norolestats --nom --nor --nogit --nogit-fallback" \
-		$(TOP)/patches/*.patch
+	@[ -n "$(TOPIC)" ] || [ -z "$(TOPICS)" ] || { echo "send-email: BASE=$(BASE) needs TOPIC= one of $(TOPICS)"; exit 1; }
+	@d="$(SERIES)"; [ -d "$$d" ] || d="$(SERIES_SRC)"; scripts/send-email.sh "$$d"
+
+# Re-sign a series under your own identity before posting it (README,
+# "Posting a topic"): SIGNER="Full Name <address>" (default: git config
+# user.name/user.email); writes build/outgoing/BASE/TOPIC (or .../all).
+SIGNER ?= $(shell git config user.name) <$(shell git config user.email)>
+
+signoff: tree
+	@[ -n "$(TOPIC)" ] || [ -z "$(TOPICS)" ] || { echo "signoff: BASE=$(BASE) needs TOPIC= one of $(TOPICS)"; exit 1; }
+	@scripts/signoff.sh "$(SERIES_SRC)" "$(BUILD)/outgoing/$(BASE)/$(or $(TOPIC),all)" "$(SIGNER)"
 
 # Bisectability: build the kernel at every commit of the series.
 build-each: config
 	@scripts/build-each.sh $(KBUILD) $(JOBS) $(FROM)
 
 clean:
-	rm -rf $(KBUILD) $(KSFT_DIR) $(INITRAMFS) $(BUILD)/*.log
+	rm -rf $(KBUILD) $(KSFT_DIR) $(INITRAMFS) $(LOGS)/*.log
 
 distclean:
 	rm -rf $(BUILD)

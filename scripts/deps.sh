@@ -14,12 +14,17 @@ missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
-want_src="$BASE_PKG=$BASE_PKG_VERSION"
-have_src=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true)
-[ "$have_src" = "$BASE_PKG_VERSION" ] || missing="$missing $want_src"
+# The base's kernel source: installed from this machine's suite, or (a
+# base with BASE_SUITE, e.g. 7.2 from sid) downloaded by fetch-src.sh.
+if [ -z "$BASE_SUITE" ]; then
+	want_src="$BASE_PKG=$BASE_PKG_VERSION"
+	have_src=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null || true)
+	[ "$have_src" = "$BASE_PKG_VERSION" ] || missing="$missing $want_src"
+fi
 
 if [ -z "$missing" ]; then
 	echo "deps: all installed"
+	[ -z "$BASE_SUITE" ] || "$TOP/scripts/fetch-src.sh"
 	exit 0
 fi
 echo "deps: installing$missing"
@@ -29,3 +34,4 @@ $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
 	--allow-downgrades $missing
+[ -z "$BASE_SUITE" ] || "$TOP/scripts/fetch-src.sh"

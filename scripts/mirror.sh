@@ -7,6 +7,13 @@
 #   mirror.sh check    fail if they differ from what the series produces
 . "$(dirname "$0")/lib.sh"
 
+# The mirror is 6.12's only (README, "Two bases"): a base with topics is
+# read from its patches.
+if [ -n "$TOPICS" ]; then
+	echo "mirror: none for BASE=$BASE (read $PATCHES_DIR/)"
+	exit 0
+fi
+
 cd "$TREE"
 mapfile -t files < <(git diff --no-renames --diff-filter=d --name-only "$BASE_COMMIT" "$BRANCH")
 for f in "${files[@]}"; do
