@@ -14,6 +14,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
 #include <asm/fred.h>
+#include <asm/i8259.h>
 #include <asm/io_apic.h>
 #include <asm/ptrace.h>
 #include <asm/special_insns.h>
@@ -204,8 +205,15 @@ static bool __init pf_lvt0_takes_extint(void)
 {
 	u32 lvt0;
 
+	/*
+	 * With every 8259 line masked no ExtINT can come, whatever LVT0 says:
+	 * check_timer() leaves LVT0 alone when there is no HPET or PIT.
+	 */
+	if ((cached_irq_mask & 0xffff) == 0xffff)
+		return false;
 	/* Only the boot CPU's (0) LVT0 is ever left unmasked for the PIC */
-	smp_call_function_single(0, pf_read_lvt0, &lvt0, true);
+	if (smp_call_function_single(0, pf_read_lvt0, &lvt0, true))
+		return true;
 	return !(lvt0 & APIC_LVT_MASKED) &&
 	       GET_APIC_DELIVERY_MODE(lvt0) == APIC_MODE_EXTINT;
 }
