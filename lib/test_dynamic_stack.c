@@ -780,13 +780,7 @@ static int nmi_thread(void *data)
 	arg->result = ret;
 out:
 	complete(&arg->done);
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return sleep_until_stopped();
 }
 
 static int test_nmi_reentry(void)
