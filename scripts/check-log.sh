@@ -32,6 +32,10 @@ echo "$name: top-level: $((top_ok - top_skip)) ok, $top_skip skip, $top_notok no
 if [ "$((top_notok + sub_notok + kunit_notok))" -ne 0 ]; then
 	echo "$name: FAIL: failing tests:"
 	grep -E '^((# )*|\[ *[0-9.]+\] +)not ok [0-9]+ ' "$clean" | sed 's/^/    /'
+	# What a failing kselftest-harness test logged, from its RUN line on
+	awk '/^(# )+#  RUN  / { n = 0 } /^(# )+# / { held[++n] = $0 }
+		/^(# )+#  *FAIL  / { for (i = 1; i <= n; i++) print held[i]; n = 0 }' \
+		"$clean" | tail -40 | sed 's/^/    /'
 	fail=1
 fi
 

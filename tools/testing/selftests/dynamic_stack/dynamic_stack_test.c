@@ -660,16 +660,21 @@ TEST_F_TIMEOUT(dstack, cpu_hotplug, 600)
 /*
  * Sustained refill failure with real-time tasks: every atomic refill of the
  * per-CPU pools fails, with no end, while SCHED_FIFO threads of the highest
- * priority, RT_PER_CPU of them bound to each CPU, start and grow their
- * stacks.  Those that find their CPU's pool short wait, and a waiting
- * real-time task is picked again at once, keeping its CPU from anything
- * but interrupts and higher classes.  Refills that only retry the atomic
- * allocation never get them out; the kernel's way out that does not depend
- * on atomic allocations must let them all finish within RT_DEADLINE
- * seconds while the injection lasts.  The injection is then lifted, so
- * that a kernel without that way out recovers and reports the failure.
+ * priority, RT_PER_CPU of them bound to each CPU, grow their stacks.  They
+ * all exist before any of them grows, so that their stacks are distinct:
+ * one after the other, each would get the populated stack that the one
+ * before left in the stack cache and need no page at all.  Together they
+ * need more pages than a pool and the reserve hold (at most two of them on
+ * a CPU get a cached stack).  Those that find their CPU's pool short wait,
+ * and a waiting real-time task is picked again at once, keeping its CPU
+ * from anything but interrupts and higher classes.  Refills that only
+ * retry the atomic allocation never get them out; the kernel's way out
+ * that does not depend on atomic allocations must let them all finish
+ * within RT_DEADLINE seconds while the injection lasts.  The injection is
+ * then lifted, so that a kernel without that way out recovers and reports
+ * the failure.
  */
-#define RT_PER_CPU	8
+#define RT_PER_CPU	16
 #define RT_MAX_THREADS	256
 #define RT_DEADLINE	60
 
@@ -677,12 +682,14 @@ struct rt_grower {
 	int cpu;
 	int ok;
 	int *finished;
+	pthread_barrier_t *start;
 };
 
 static void *rt_grower_fn(void *data)
 {
 	struct rt_grower *g = data;
 
+	pthread_barrier_wait(g->start);
 	g->ok = grow_own_stack();
 	__atomic_add_fetch(g->finished, 1, __ATOMIC_SEQ_CST);
 	return NULL;
@@ -698,7 +705,8 @@ TEST_F_TIMEOUT(dstack, exhaustion_rt, 240)
 		.sched_priority = sched_get_priority_max(SCHED_FIFO),
 	};
 	int finished = 0;
-	int cpu, i, nr = 0, done, ok = 0;
+	int cpu, i, nr = 0, all, done, ok = 0;
+	pthread_barrier_t all_started;
 	double start, took;
 	pthread_attr_t attr;
 	cpu_set_t online;
@@ -708,6 +716,11 @@ TEST_F_TIMEOUT(dstack, exhaustion_rt, 240)
 	ASSERT_NE(NULL, g);
 	ASSERT_NE(NULL, tid);
 	ASSERT_EQ(0, sched_getaffinity(0, sizeof(online), &online));
+	/* As many as the loop below starts */
+	all = CPU_COUNT(&online) * RT_PER_CPU;
+	if (all > RT_MAX_THREADS)
+		all = RT_MAX_THREADS / RT_PER_CPU * RT_PER_CPU;
+	ASSERT_EQ(0, pthread_barrier_init(&all_started, NULL, all));
 	/* This thread must not wait for a pool: it lifts the injection */
 	ASSERT_TRUE(grow_own_stack());
 
@@ -733,7 +746,8 @@ TEST_F_TIMEOUT(dstack, exhaustion_rt, 240)
 			int err;
 
 			g[nr] = (struct rt_grower){ .cpu = cpu,
-						    .finished = &finished };
+						    .finished = &finished,
+						    .start = &all_started };
 			err = pthread_create(&tid[nr], &attr, rt_grower_fn, &g[nr]);
 			if (err == EPERM && !nr) {
 				restore_fail_attrs(_metadata, &self->fail_saved,
@@ -758,6 +772,7 @@ TEST_F_TIMEOUT(dstack, exhaustion_rt, 240)
 	}
 	free(tid);
 	free(g);
+	pthread_barrier_destroy(&all_started);
 
 	TH_LOG("%d SCHED_FIFO threads on %d CPUs: %d finished in %.1f s",
 	       nr, CPU_COUNT(&online), done, took);
