@@ -191,11 +191,17 @@ soak: $(IMAGES)
 
 # The dynamic_stack selftests again, with the host injecting an NMI into
 # every CPU every 0.2 s (the QEMU monitor's "nmi"): NMIs land at random
-# points of the edge faults, the IST shifts and the refills.
+# points of the edge faults, the IST shifts and the refills. With
+# page-table isolation on (pti=on: the entry paths switch CR3), like the
+# 4-CPU run below; every run has the CPU mitigations and the random kernel
+# stack offset of the test config (scripts/config/qemu.config).
+PTI_ON := pti=on
 nmi-check: $(IMAGES)
 	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode check --nmi-every 0.2 \
-		--args "-c dynamic_stack" --log $(LOGS)/nmi.log --timeout 1200 >/dev/null || true
-	@scripts/check-log.sh $(LOGS)/nmi.log "qemu dynamic_stack + host NMIs"
+		--append "$(PTI_ON)" --args "-c dynamic_stack" --log $(LOGS)/nmi.log \
+		--timeout 1200 >/dev/null || true
+	@scripts/check-log.sh $(LOGS)/nmi.log "qemu dynamic_stack + host NMIs, PTI"
+	@scripts/check-pti.sh $(LOGS)/nmi.log
 
 # The dynamic_stack selftests on 4 CPUs, 2 of them left offline at boot
 # (maxcpus=2): the cpu_hotplug test brings them online, so that their
@@ -204,9 +210,10 @@ nmi-check: $(IMAGES)
 # exhaustion_rt runs a SCHED_FIFO thread group on each of the 4 CPUs.
 smp-check: $(IMAGES)
 	@VM_SMP=4 scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode check \
-		--append "maxcpus=2" --args "-c dynamic_stack" --log $(LOGS)/smp.log \
+		--append "maxcpus=2 $(PTI_ON)" --args "-c dynamic_stack" --log $(LOGS)/smp.log \
 		--timeout 1200 >/dev/null || true
-	@scripts/check-log.sh $(LOGS)/smp.log "qemu dynamic_stack, 4 CPUs, hotplug"
+	@scripts/check-log.sh $(LOGS)/smp.log "qemu dynamic_stack, 4 CPUs, hotplug, PTI"
+	@scripts/check-pti.sh $(LOGS)/smp.log
 
 # A boot of its own that overflows a kernel stack on purpose: it must die
 # with the stack overflow report (dynamic stacks keep the guard page).
