@@ -279,7 +279,11 @@ static int test_irq(void)
 #define EDGE_GAP	16
 #define EDGE_SPINS	(200 * 1000 * 1000UL)
 
-static noinline int sit_at_edge(unsigned long edge)
+/*
+ * Not instrumented by KASAN, which would put redzones around the alloca()
+ * and so move the stack pointer past the edge (here and in uedge_store()).
+ */
+static noinline __no_sanitize_address int sit_at_edge(unsigned long edge)
 {
 	int old = atomic_read(&timer_fires);
 	unsigned long spins;
@@ -464,8 +468,8 @@ struct uedge_arg {
  * to user space from there without a call (or, for copy_to_user(), with
  * the calls it makes).
  */
-static noinline int uedge_store(struct uedge_arg *arg, unsigned long want,
-				unsigned long *sp)
+static noinline __no_sanitize_address int
+uedge_store(struct uedge_arg *arg, unsigned long want, unsigned long *sp)
 {
 	u64 val = UEDGE_MAGIC;
 	u8 *below;
@@ -796,14 +800,20 @@ out:
 static int test_nmi_reentry(void)
 {
 	struct task_struct *tasks[EDGE_THREADS];
-	struct nmi_arg args[EDGE_THREADS];
+	struct nmi_arg *args;
 	int i, started, ret = -EINVAL;
 
 	if (!boot_cpu_has(X86_FEATURE_APIC))
 		return -EOPNOTSUPP;
+	/* Not on the stack: their completions are large with lockdep */
+	args = kcalloc(EDGE_THREADS, sizeof(*args), GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
 	ret = register_nmi_handler(NMI_LOCAL, nmi_probe_handler, 0, "dstack_test");
-	if (ret)
+	if (ret) {
+		kfree(args);
 		return ret;
+	}
 
 	/* Until a thread has a new stack, with an unpopulated page */
 	ret = -EINVAL;
@@ -825,6 +835,7 @@ static int test_nmi_reentry(void)
 	for (i = 0; i < started; i++)
 		kthread_stop(tasks[i]);
 	unregister_nmi_handler(NMI_LOCAL, "dstack_test");
+	kfree(args);
 	if (ret == -EINVAL && started == EDGE_THREADS)
 		pr_err("nmi_reentry: no thread had an unpopulated page\n");
 	return ret;

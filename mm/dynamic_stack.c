@@ -964,21 +964,23 @@ static int __init dynamic_stack_init(void)
 		init_irq_work(per_cpu_ptr(&dynamic_stack_pool.refill, cpu),
 			      dynamic_stack_refill);
 
-	/* Before the feature is on: its own stack is fully populated */
-	dynamic_stack_reserve_task = kthread_run(dynamic_stack_reserve_thread,
-						 NULL, "kdynstackd");
-	if (IS_ERR(dynamic_stack_reserve_task)) {
-		pr_err("disabled: cannot start the reserve thread (%ld)\n",
-		       PTR_ERR(dynamic_stack_reserve_task));
-		return PTR_ERR(dynamic_stack_reserve_task);
-	}
-
 	ret = cpuhp_setup_state(CPUHP_BP_PREPARE_DYN, "mm/dynamic_stack:prepare",
 				dynamic_stack_cpu_prepare,
 				dynamic_stack_cpu_dead);
 	if (ret < 0) {
 		pr_err("disabled: cannot fill the per-CPU pools (%d)\n", ret);
 		return ret;
+	}
+
+	/* Before the feature is on: its own stack is fully populated */
+	dynamic_stack_reserve_task = kthread_run(dynamic_stack_reserve_thread,
+						 NULL, "kdynstackd");
+	if (IS_ERR(dynamic_stack_reserve_task)) {
+		pr_err("disabled: cannot start the reserve thread (%ld)\n",
+		       PTR_ERR(dynamic_stack_reserve_task));
+		/* Frees the pools */
+		cpuhp_remove_state(ret);
+		return PTR_ERR(dynamic_stack_reserve_task);
 	}
 
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS

@@ -20,9 +20,10 @@ struct vm_struct;
 #define DYNAMIC_STACK_INIT_PAGES	1
 /*
  * Stack space below the point where a task switches out that is populated
- * then: its switch-in path uses it before the switch-in check.
+ * then: its switch-in path uses it before the switch-in check.  1 KiB of a
+ * 16 KiB stack; 2 KiB where KASAN doubles the stack for its larger frames.
  */
-#define DYNAMIC_STACK_SWITCH_SLACK	1024
+#define DYNAMIC_STACK_SWITCH_SLACK	(THREAD_SIZE / 16)
 /* Enough for two tasks to grow their whole stack between two refills. */
 #define DYNAMIC_STACK_POOL_PAGES	\
 	(2 * (DYNAMIC_STACK_PAGES - DYNAMIC_STACK_INIT_PAGES))

@@ -53,6 +53,7 @@ static long thread_size = 16384;
 #define DEEP_MIN	1024
 #define DEEP_MAX	((int)thread_size - 2048)
 #define STACK_KB	(thread_size / 1024)
+#define PAGE_KB		(sysconf(_SC_PAGESIZE) / 1024)
 
 static long long audit_leaked(void)
 {
@@ -882,12 +883,11 @@ TEST_F_TIMEOUT(dstack, exhaustion_memory_hog, 300)
  */
 TEST(status_kernel_stack)
 {
-	long long page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	long long kb = file_value(THREAD_STATUS, "KernelStack");
 
 	ASSERT_NE(NO_VALUE, kb);
-	ASSERT_GE(kb, page_kb);
-	ASSERT_EQ(0, kb % page_kb);
+	ASSERT_GE(kb, PAGE_KB);
+	ASSERT_EQ(0, kb % PAGE_KB);
 }
 
 /* Read @len bytes of kernel memory at @addr through /proc/kcore (@fd). */
@@ -1296,7 +1296,7 @@ static int ping_pong(struct __test_metadata *_metadata, struct ping *p,
 		/* It blocks in read() in (nearly) every round */
 		if (p[i].switches >= 0)
 			EXPECT_GE(p[i].switches, PING_ROUNDS / 2);
-		barely += p[i].stack_before == STACK_KB / 4;
+		barely += p[i].stack_before == PAGE_KB;
 	}
 	pthread_barrier_destroy(&start);
 	TH_LOG("%d of %d threads started with one stack page", barely,
@@ -1404,7 +1404,7 @@ TEST_F_TIMEOUT(dstack, switch_window_traced, 300)
 	ASSERT_GE(file_value(f, "runs"), 2 * PING_PAIRS * PING_ROUNDS);
 	ASSERT_GT(barely, 0);
 	for (i = 0; i < 2 * PING_PAIRS; i++)
-		EXPECT_GE(p[i].stack_after, STACK_KB / 2);
+		EXPECT_GE(p[i].stack_after, 2 * PAGE_KB);
 }
 
 TEST_HARNESS_MAIN
