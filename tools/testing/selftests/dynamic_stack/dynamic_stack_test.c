@@ -716,7 +716,7 @@ TEST_F_TIMEOUT(dstack, exhaustion_rt, 240)
 	ASSERT_NE(NULL, g);
 	ASSERT_NE(NULL, tid);
 	ASSERT_EQ(0, sched_getaffinity(0, sizeof(online), &online));
-	/* As many as the loop below starts */
+	/* RT_PER_CPU on each CPU, as many CPUs as RT_MAX_THREADS allows */
 	all = CPU_COUNT(&online) * RT_PER_CPU;
 	if (all > RT_MAX_THREADS)
 		all = RT_MAX_THREADS / RT_PER_CPU * RT_PER_CPU;
@@ -728,8 +728,7 @@ TEST_F_TIMEOUT(dstack, exhaustion_rt, 240)
 			       inject_always);
 
 	start = now_s();
-	for (cpu = 0; cpu < CPU_SETSIZE && nr + RT_PER_CPU <= RT_MAX_THREADS;
-	     cpu++) {
+	for (cpu = 0; cpu < CPU_SETSIZE && nr < all; cpu++) {
 		cpu_set_t one;
 
 		if (!CPU_ISSET(cpu, &online))
