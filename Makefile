@@ -56,7 +56,7 @@ IMAGES ?= kernel initramfs
 KMAKE = $(MAKE) -s -C $(TREE) O=$(KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" HOSTCC="ccache gcc"
 
 .PHONY: all deps tree export check-apply check-mirror checkpatch config kernel \
-	headers uapi-check selftests initramfs signoff demo bench bench-dstack dstack-workload qemu vm-check nmi-check smp-check overflow-check refuse-check bochs-check emu cet-check fred-check soak check sparse sparse-each send-email \
+	headers uapi-check selftests initramfs signoff demo bench bench-dstack dstack-workload qemu vm-check nmi-check smp-check x2apic-kernel x2apic-check overflow-check refuse-check bochs-check emu cet-check fred-check kasan-kernel kasan-check soak check sparse sparse-each send-email \
 	build-each clean distclean
 
 all: demo
@@ -191,11 +191,17 @@ soak: $(IMAGES)
 
 # The dynamic_stack selftests again, with the host injecting an NMI into
 # every CPU every 0.2 s (the QEMU monitor's "nmi"): NMIs land at random
-# points of the edge faults, the IST shifts and the refills.
+# points of the edge faults, the IST shifts and the refills. With
+# page-table isolation on (pti=on: the entry paths switch CR3), like the
+# 4-CPU run below; every run has the CPU mitigations and the random kernel
+# stack offset of the test config (scripts/config/qemu.config).
+PTI_ON := pti=on
 nmi-check: $(IMAGES)
 	@scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode check --nmi-every 0.2 \
-		--args "-c dynamic_stack" --log $(LOGS)/nmi.log --timeout 1200 >/dev/null || true
-	@scripts/check-log.sh $(LOGS)/nmi.log "qemu dynamic_stack + host NMIs"
+		--append "$(PTI_ON)" --args "-c dynamic_stack" --log $(LOGS)/nmi.log \
+		--timeout 1200 >/dev/null || true
+	@scripts/check-log.sh $(LOGS)/nmi.log "qemu dynamic_stack + host NMIs, PTI"
+	@scripts/check-pti.sh $(LOGS)/nmi.log
 
 # The dynamic_stack selftests on 4 CPUs, 2 of them left offline at boot
 # (maxcpus=2): the cpu_hotplug test brings them online, so that their
@@ -204,9 +210,59 @@ nmi-check: $(IMAGES)
 # exhaustion_rt runs a SCHED_FIFO thread group on each of the 4 CPUs.
 smp-check: $(IMAGES)
 	@VM_SMP=4 scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode check \
-		--append "maxcpus=2" --args "-c dynamic_stack" --log $(LOGS)/smp.log \
+		--append "maxcpus=2 $(PTI_ON)" --args "-c dynamic_stack" --log $(LOGS)/smp.log \
 		--timeout 1200 >/dev/null || true
-	@scripts/check-log.sh $(LOGS)/smp.log "qemu dynamic_stack, 4 CPUs, hotplug"
+	@scripts/check-log.sh $(LOGS)/smp.log "qemu dynamic_stack, 4 CPUs, hotplug, PTI"
+	@scripts/check-pti.sh $(LOGS)/smp.log
+
+# The dynamic_stack selftests with the local APIC in x2APIC mode, where the
+# stack fault path reads the in-service registers by MSR. x2APIC without a
+# hypervisor needs interrupt remapping: QEMU emulates the Intel IOMMU's.
+# QEMU 7.2's TCG has no x2APIC, so this run uses QEMU 10 from
+# bookworm-backports (scripts/fetch-qemu.sh; not installed, only unpacked
+# in build/qemu-bpo). Its kernel (build/kbuild-x2apic) adds
+# scripts/config/x2apic.config to the test kernel's. Not part of make
+# check: a second kernel build.
+QEMU_BPO := $(BUILD)/qemu-bpo
+X2APIC_KBUILD := $(BUILD)/kbuild-x2apic
+x2apic-kernel: tree
+	@EXTRA_FRAGS=$(TOP)/scripts/config/x2apic.config scripts/mkconfig.sh $(X2APIC_KBUILD) $(KSFT_TARGETS)
+	@echo "x2apic-kernel: building $(X2APIC_KBUILD)/arch/x86/boot/bzImage"
+	@$(MAKE) -s -C $(TREE) O=$(X2APIC_KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" \
+		HOSTCC="ccache gcc" bzImage
+
+x2apic-check: x2apic-kernel initramfs
+	@scripts/fetch-qemu.sh
+	@QEMU=$(QEMU_BPO)/usr/bin/qemu-system-x86_64 ACCEL=tcg VM_CPU=max,+x2apic \
+		VM_QEMU_ARGS="-L $(QEMU_BPO)/usr/share/qemu -L /usr/share/seabios -device intel-iommu,intremap=on,eim=on" \
+		scripts/run-vm.sh --kernel $(X2APIC_KBUILD)/arch/x86/boot/bzImage --initrd $(INITRAMFS) --mode check \
+		--args "-c dynamic_stack" --log $(LOGS)/x2apic.log --timeout 1200 >/dev/null || true
+	@scripts/check-log.sh $(LOGS)/x2apic.log "qemu 10 dynamic_stack, x2APIC"
+	@tr -d '\r' < $(LOGS)/x2apic.log | grep -E 'APIC: Switched APIC routing to: .*x2apic' || \
+		{ echo "x2apic: FAIL: the local APIC was not in x2APIC mode"; exit 1; }
+
+# A KASAN kernel (generic, KASAN_VMALLOC: scripts/config/kasan.config on
+# top of the test kernel's config) in a build directory of its own, booted
+# with dynamic stacks on to run the dynamic_stack and clone3 selftests; a
+# KASAN report fails it (check-log.sh). Not part of make check: it is a
+# second full kernel build.
+KASAN_KBUILD := $(BUILD)/kbuild-kasan
+KASAN_BZIMAGE := $(KASAN_KBUILD)/arch/x86/boot/bzImage
+kasan-kernel: tree
+	@EXTRA_FRAGS=$(TOP)/scripts/config/kasan.config scripts/mkconfig.sh $(KASAN_KBUILD) $(KSFT_TARGETS)
+	@echo "kasan-kernel: building $(KASAN_BZIMAGE)"
+	@$(MAKE) -s -C $(TREE) O=$(KASAN_KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" \
+		HOSTCC="ccache gcc" bzImage
+
+kasan-check: kasan-kernel initramfs
+	@scripts/run-vm.sh --kernel $(KASAN_BZIMAGE) --initrd $(INITRAMFS) --mode check \
+		--args "-c dynamic_stack -c clone3" --log $(LOGS)/kasan.log \
+		--timeout 3600 >/dev/null || true
+	@for m in 'KernelAddressSanitizer initialized' 'dynamic_stack: enabled'; do \
+		tr -d '\r' < $(LOGS)/kasan.log | grep -m1 "$$m" || \
+			{ echo "kasan: FAIL: no '$$m' in the log"; exit 1; }; \
+	done
+	@scripts/check-log.sh $(LOGS)/kasan.log "qemu KASAN dynamic_stack + clone3"
 
 # A boot of its own that overflows a kernel stack on purpose: it must die
 # with the stack overflow report (dynamic stacks keep the guard page).

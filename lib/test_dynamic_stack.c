@@ -17,6 +17,14 @@
  *         at ADDR, deep in its stack (which starts at BASE), word i being
  *         0x4b434f5245535441 ^ (ADDR + 8 * i), for a reader of /proc/kcore
  *  stack_size  THREAD_SIZE, in bytes
+ *  switch_depth  write 1 to start measuring how deep stacks are used below
+ *         the point where their task switched out, before its switch-in
+ *         check, 0 to stop; read the deepest use in bytes and the slack
+ *  switch_probe  (x86-64) write N: a probe on the x86_fpu_regs_deactivated
+ *         tracepoint, which fires in __switch_to() on the incoming task's
+ *         stack while current is still the outgoing task, uses N more
+ *         bytes of that stack, as a deep tracer callback would; 0 removes
+ *         it; read how often it ran
  *
  * See Documentation/mm/dynamic-stack.rst.
  */
@@ -35,6 +43,7 @@
 #include <linux/kthread.h>
 #include <linux/mman.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
@@ -50,6 +59,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/nmi.h>
 #include <asm/processor.h>
+#include <asm/trace/fpu.h>
 #include <asm/traps.h>
 #endif
 
@@ -269,7 +279,11 @@ static int test_irq(void)
 #define EDGE_GAP	16
 #define EDGE_SPINS	(200 * 1000 * 1000UL)
 
-static noinline int sit_at_edge(unsigned long edge)
+/*
+ * Not instrumented by KASAN, which would put redzones around the alloca()
+ * and so move the stack pointer past the edge (here and in uedge_store()).
+ */
+static noinline __no_sanitize_address int sit_at_edge(unsigned long edge)
 {
 	int old = atomic_read(&timer_fires);
 	unsigned long spins;
@@ -454,8 +468,8 @@ struct uedge_arg {
  * to user space from there without a call (or, for copy_to_user(), with
  * the calls it makes).
  */
-static noinline int uedge_store(struct uedge_arg *arg, unsigned long want,
-				unsigned long *sp)
+static noinline __no_sanitize_address int
+uedge_store(struct uedge_arg *arg, unsigned long want, unsigned long *sp)
 {
 	u64 val = UEDGE_MAGIC;
 	u8 *below;
@@ -786,14 +800,20 @@ out:
 static int test_nmi_reentry(void)
 {
 	struct task_struct *tasks[EDGE_THREADS];
-	struct nmi_arg args[EDGE_THREADS];
+	struct nmi_arg *args;
 	int i, started, ret = -EINVAL;
 
 	if (!boot_cpu_has(X86_FEATURE_APIC))
 		return -EOPNOTSUPP;
+	/* Not on the stack: their completions are large with lockdep */
+	args = kcalloc(EDGE_THREADS, sizeof(*args), GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
 	ret = register_nmi_handler(NMI_LOCAL, nmi_probe_handler, 0, "dstack_test");
-	if (ret)
+	if (ret) {
+		kfree(args);
 		return ret;
+	}
 
 	/* Until a thread has a new stack, with an unpopulated page */
 	ret = -EINVAL;
@@ -815,6 +835,7 @@ static int test_nmi_reentry(void)
 	for (i = 0; i < started; i++)
 		kthread_stop(tasks[i]);
 	unregister_nmi_handler(NMI_LOCAL, "dstack_test");
+	kfree(args);
 	if (ret == -EINVAL && started == EDGE_THREADS)
 		pr_err("nmi_reentry: no thread had an unpopulated page\n");
 	return ret;
@@ -997,6 +1018,126 @@ static int audit_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(audit);
 
+static ssize_t switch_depth_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool_from_user(ubuf, count, &on);
+	if (ret)
+		return ret;
+	if (!dynamic_stack_enabled())
+		return -EOPNOTSUPP;
+	dynamic_stack_test_measure(on);
+	return count;
+}
+
+static int switch_depth_show(struct seq_file *m, void *v)
+{
+	struct dynamic_stack_switch_depth d;
+
+	dynamic_stack_test_depth(&d);
+	seq_printf(m, "samples %lu\nmax %lu\noverruns %lu\nspan %lu\nslack %lu\n",
+		   d.samples, d.max, d.overruns, d.span, d.slack);
+	return 0;
+}
+
+static int switch_depth_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, switch_depth_show, NULL);
+}
+
+static const struct file_operations switch_depth_fops = {
+	.open = switch_depth_open,
+	.read = seq_read,
+	.write = switch_depth_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+#ifdef CONFIG_X86_64
+/*
+ * A probe on a tracepoint in the context-switch window: it runs in
+ * __switch_to() on the stack of the task being switched in, while current
+ * is still the task being switched out, and uses switch_probe_bytes more
+ * of that stack, never closer than DEEP_RESERVE to its end.
+ */
+static unsigned long switch_probe_bytes;
+static atomic_long_t switch_probe_runs;
+static DEFINE_MUTEX(switch_probe_lock);
+
+static noinline void switch_probe_use(unsigned long bytes)
+{
+	u8 *below = __builtin_alloca(bytes);
+
+	/* The lowest byte: a stack fault populates every page above it too */
+	WRITE_ONCE(below[0], 1);
+	barrier_data(below);
+}
+
+static void switch_probe(void *data, struct fpu *fpu)
+{
+	/* Stacks are THREAD_SIZE aligned: this is what is left below sp */
+	unsigned long left = current_stack_pointer & (THREAD_SIZE - 1);
+
+	if (left < DEEP_RESERVE + DEEP_FRAME)
+		return;
+	switch_probe_use(min(READ_ONCE(switch_probe_bytes), left - DEEP_RESERVE));
+	atomic_long_inc(&switch_probe_runs);
+}
+
+static ssize_t switch_probe_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	unsigned long bytes;
+	int ret;
+
+	ret = kstrtoul_from_user(ubuf, count, 0, &bytes);
+	if (ret)
+		return ret;
+	if (bytes > DEEP_MAX)
+		return -EINVAL;
+
+	mutex_lock(&switch_probe_lock);
+	if (bytes && !switch_probe_bytes) {
+		atomic_long_set(&switch_probe_runs, 0);
+		WRITE_ONCE(switch_probe_bytes, bytes);
+		ret = register_trace_x86_fpu_regs_deactivated(switch_probe, NULL);
+		if (ret)
+			WRITE_ONCE(switch_probe_bytes, 0);
+	} else if (!bytes && switch_probe_bytes) {
+		unregister_trace_x86_fpu_regs_deactivated(switch_probe, NULL);
+		tracepoint_synchronize_unregister();
+		WRITE_ONCE(switch_probe_bytes, 0);
+	} else if (bytes) {
+		WRITE_ONCE(switch_probe_bytes, bytes);
+	}
+	mutex_unlock(&switch_probe_lock);
+	return ret ? ret : count;
+}
+
+static int switch_probe_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "bytes %lu\nruns %ld\n", READ_ONCE(switch_probe_bytes),
+		   atomic_long_read(&switch_probe_runs));
+	return 0;
+}
+
+static int switch_probe_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, switch_probe_show, NULL);
+}
+
+static const struct file_operations switch_probe_fops = {
+	.open = switch_probe_open,
+	.read = seq_read,
+	.write = switch_probe_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+#endif
+
 static int __init test_dynamic_stack_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("test_dynamic_stack", NULL);
@@ -1007,6 +1148,10 @@ static int __init test_dynamic_stack_init(void)
 	debugfs_create_file("overflow", 0200, dir, NULL, &overflow_fops);
 	debugfs_create_file("kcore", 0400, dir, NULL, &kcore_fops);
 	debugfs_create_ulong("stack_size", 0400, dir, &stack_size);
+	debugfs_create_file("switch_depth", 0600, dir, NULL, &switch_depth_fops);
+#ifdef CONFIG_X86_64
+	debugfs_create_file("switch_probe", 0600, dir, NULL, &switch_probe_fops);
+#endif
 	return 0;
 }
 late_initcall(test_dynamic_stack_init);

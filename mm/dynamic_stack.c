@@ -306,6 +306,12 @@ struct dynamic_stack_map {
 	struct page *pages[DYNAMIC_STACK_PAGES];
 	pte_t *ptes[DYNAMIC_STACK_PAGES];
 	unsigned int nr_accounted;
+#ifdef CONFIG_TEST_DYNAMIC_STACK
+	/* See dynamic_stack_measure_out() */
+	unsigned long switch_sp;
+	unsigned long *paint_lo;
+	unsigned long measure_gen;
+#endif
 };
 
 static __always_inline struct dynamic_stack_map *
@@ -450,9 +456,35 @@ void dynamic_stack_cache_account(struct vm_struct *vm, int sign)
 #define arch_dynamic_stack_set_pte(ptep, pte)	set_pte(ptep, pte)
 #endif
 
+/*
+ * The task this CPU switches to, from the switch-out of the previous task
+ * until the switch-in check: __switch_to() and its tracers run on its stack
+ * while current is still the previous task.  NULL otherwise.
+ */
+static DEFINE_PER_CPU(struct task_struct *, dynamic_stack_incoming);
+
+/*
+ * Whose stack is @address on?  The task this CPU switches to, if it is on
+ * its stack, else current.  No other task's stack is in use on this CPU,
+ * and only this CPU populates those two.
+ */
+static __always_inline struct task_struct *dynamic_stack_owner(unsigned long address)
+{
+	struct task_struct *next = raw_cpu_read(dynamic_stack_incoming);
+
+	if (next && address - (unsigned long)next->stack < THREAD_SIZE)
+		return next;
+	return current;
+}
+
 /**
- * dynamic_stack_fault - populate the current task's stack up to @address
+ * dynamic_stack_fault - populate the stack in use up to @address
  * @address: the faulting address
+ *
+ * The stack is that of the current task, or in the context-switch window,
+ * that of the task being switched in if @address is on it: the stack the
+ * CPU runs on changes in __switch_to_asm(), current only later in
+ * __switch_to().  See dynamic_stack_owner().
  *
  * Called by the architecture's fault entry, on a stack other than the task
  * stack, with interrupts disabled and before anything touches the task
@@ -473,7 +505,7 @@ void dynamic_stack_cache_account(struct vm_struct *vm, int sign)
  */
 noinstr int dynamic_stack_fault(unsigned long address)
 {
-	struct task_struct *tsk = current;
+	struct task_struct *tsk = dynamic_stack_owner(address);
 	unsigned long base = (unsigned long)tsk->stack;
 	struct vm_struct *vm = tsk->stack_vm_area;
 	struct dynamic_stack_pool *pool;
@@ -680,57 +712,186 @@ unsigned int dynamic_stack_account_pages(struct vm_struct *vm, int account)
 	return nr;
 }
 
+#ifdef CONFIG_TEST_DYNAMIC_STACK
+/*
+ * For the test driver: how deep is a task's stack used below the point
+ * where it switches out, before its switch-in check?  While measuring, a
+ * task switching out has its stack populated and painted for
+ * DYNAMIC_STACK_MEASURE_SPAN bytes below its stack pointer; at its
+ * switch-in check, the lowest word that is no longer paint is the deepest
+ * use.  That covers the rest of its switch-out path, __switch_to() and
+ * everything that runs before the check, tracers and lockdep included.
+ */
+#define DYNAMIC_STACK_MEASURE_SPAN	4096
+#define DYNAMIC_STACK_PAINT		0x5ac4d1e95ac4d1e9UL
+/* Not measured: the words just below the painting function's frame */
+#define DYNAMIC_STACK_PAINT_GAP		64
+
+static DEFINE_STATIC_KEY_FALSE(dynamic_stack_measure_key);
+static unsigned long dynamic_stack_measure_gen;
+static atomic_long_t dynamic_stack_measure_samples;
+static atomic_long_t dynamic_stack_measure_overruns;
+static atomic_long_t dynamic_stack_measure_max;
+
+static __always_inline unsigned long dynamic_stack_switch_span(void)
+{
+	if (static_branch_unlikely(&dynamic_stack_measure_key))
+		return DYNAMIC_STACK_MEASURE_SPAN;
+	return DYNAMIC_STACK_SWITCH_SLACK;
+}
+
+/* At switch-out, once the span below @sp is populated: paint it */
+static __always_inline void dynamic_stack_measure_out(struct vm_struct *vm,
+						      unsigned long sp)
+{
+	struct dynamic_stack_map *map = dynamic_stack_map(vm);
+	unsigned long *lo, *hi, *p;
+
+	if (!static_branch_unlikely(&dynamic_stack_measure_key))
+		return;
+	lo = dynamic_stack_lowest_word(current);
+	if ((unsigned long)lo < sp - DYNAMIC_STACK_MEASURE_SPAN)
+		lo = (unsigned long *)(sp - DYNAMIC_STACK_MEASURE_SPAN);
+	/* No call from here on: nothing else writes below the stack pointer */
+	hi = (unsigned long *)(current_stack_pointer - DYNAMIC_STACK_PAINT_GAP);
+	if (lo >= hi)
+		return;
+	for (p = lo; p < hi; p++)
+		*p = DYNAMIC_STACK_PAINT;
+	map->paint_lo = lo;
+	map->switch_sp = sp;
+	map->measure_gen = READ_ONCE(dynamic_stack_measure_gen);
+}
+
+/* At the switch-in check: how deep did the paint get used? */
+static __always_inline void dynamic_stack_measure_in(void)
+{
+	struct vm_struct *vm = current->stack_vm_area;
+	struct dynamic_stack_map *map;
+	unsigned long depth, max, *p, *hi;
+
+	if (!static_branch_unlikely(&dynamic_stack_measure_key) || !vm ||
+	    !is_dynamic_stack(vm))
+		return;
+	map = dynamic_stack_map(vm);
+	if (!map->switch_sp ||
+	    map->measure_gen != READ_ONCE(dynamic_stack_measure_gen))
+		return;
+
+	hi = (unsigned long *)(map->switch_sp - DYNAMIC_STACK_PAINT_GAP);
+	for (p = map->paint_lo; p < hi && *p == DYNAMIC_STACK_PAINT; p++)
+		;
+	if (p == map->paint_lo)
+		atomic_long_inc(&dynamic_stack_measure_overruns);
+	depth = map->switch_sp - (unsigned long)p;
+	max = atomic_long_read(&dynamic_stack_measure_max);
+	while (depth > max &&
+	       !atomic_long_try_cmpxchg(&dynamic_stack_measure_max, &max, depth))
+		;
+	atomic_long_inc(&dynamic_stack_measure_samples);
+	map->switch_sp = 0;
+}
+
+/* Start (discarding earlier results) or stop measuring. */
+void dynamic_stack_test_measure(bool on)
+{
+	if (!on) {
+		static_branch_disable(&dynamic_stack_measure_key);
+		return;
+	}
+	WRITE_ONCE(dynamic_stack_measure_gen, dynamic_stack_measure_gen + 1);
+	atomic_long_set(&dynamic_stack_measure_samples, 0);
+	atomic_long_set(&dynamic_stack_measure_overruns, 0);
+	atomic_long_set(&dynamic_stack_measure_max, 0);
+	static_branch_enable(&dynamic_stack_measure_key);
+}
+
+void dynamic_stack_test_depth(struct dynamic_stack_switch_depth *d)
+{
+	d->samples = atomic_long_read(&dynamic_stack_measure_samples);
+	d->overruns = atomic_long_read(&dynamic_stack_measure_overruns);
+	d->max = atomic_long_read(&dynamic_stack_measure_max);
+	d->span = DYNAMIC_STACK_MEASURE_SPAN;
+	d->slack = DYNAMIC_STACK_SWITCH_SLACK;
+}
+#else
+static __always_inline unsigned long dynamic_stack_switch_span(void)
+{
+	return DYNAMIC_STACK_SWITCH_SLACK;
+}
+
+static inline void dynamic_stack_measure_out(struct vm_struct *vm,
+					     unsigned long sp) { }
+static inline void dynamic_stack_measure_in(void) { }
+#endif
+
 /*
  * Called in prepare_task_switch() for the task being switched out, which
- * is still current, with interrupts disabled.
+ * is still current, with interrupts disabled; @next is the task this CPU
+ * switches to.
  *
  * The task's stack is also used below the point where it switches out
- * before its switch-in check has run: __switch_to() runs on it before
- * current changes, then finish_task_switch().  Populate
+ * before its switch-in check has run: the rest of its switch-out path, and
+ * when it is switched in again, __switch_to() (before current changes) and
+ * whatever tracer, perf or lockdep hook runs there.  Populate
  * DYNAMIC_STACK_SWITCH_SLACK bytes below the stack pointer now, out of the
- * task's own budget, so that it cannot fault there.  Then account the pages
- * its faults added since it last switched out.
+ * task's own budget, so that it does not fault there.  A deeper excursion
+ * (a tracer callback that uses more) faults in that window, and the fault
+ * is served on the incoming task's stack, from the pool: see
+ * dynamic_stack_owner().  Then account the pages its faults added since it
+ * last switched out.
  */
-void __dynamic_stack_sched_out(void)
+void __dynamic_stack_sched_out(struct task_struct *next)
 {
 	struct task_struct *tsk = current;
 	struct vm_struct *vm = tsk->stack_vm_area;
 	struct dynamic_stack_map *map;
 	unsigned long floor = (unsigned long)tsk->stack;
+	unsigned long sp = current_stack_pointer;
+	unsigned long span = dynamic_stack_switch_span();
 	unsigned int i, nr;
 
+	__this_cpu_write(dynamic_stack_incoming, next);
 	if (!vm || !is_dynamic_stack(vm) || READ_ONCE(tsk->__state) == TASK_DEAD)
 		return;
 
-	if (current_stack_pointer - floor > DYNAMIC_STACK_SWITCH_SLACK)
-		floor = current_stack_pointer - DYNAMIC_STACK_SWITCH_SLACK;
+	if (sp - floor > span)
+		floor = sp - span;
 	dynamic_stack_fault(floor);
 
 	map = dynamic_stack_map(vm);
 	nr = READ_ONCE(vm->nr_pages);
-	if (!map->nr_accounted || map->nr_accounted == nr)
-		return;
-	/* Not charged to a memcg: see dynamic_stack_charge() */
-	for (i = map->nr_accounted; i < nr; i++)
-		mod_node_page_state(page_pgdat(vm->pages[i]), NR_KERNEL_STACK_KB,
-				    PAGE_SIZE / 1024);
-	map->nr_accounted = nr;
+	if (map->nr_accounted && map->nr_accounted != nr) {
+		/* Not charged to a memcg: see dynamic_stack_charge() */
+		for (i = map->nr_accounted; i < nr; i++)
+			mod_node_page_state(page_pgdat(vm->pages[i]),
+					    NR_KERNEL_STACK_KB, PAGE_SIZE / 1024);
+		map->nr_accounted = nr;
+	}
+	dynamic_stack_measure_out(vm, sp);
 }
 
 /*
- * The exhaustion policy.  Called in finish_task_switch() for the incoming
- * task, with interrupts still disabled, before it runs deeper than
- * DYNAMIC_STACK_SWITCH_SLACK below the point where it switched out (or, for
- * a new task, than its populated top page).  While the pool cannot cover
- * every page the task may still fault in, the task is sent straight back
- * into the scheduler.  Other tasks are switched in meanwhile, and the
- * refill runs as soon as interrupts are enabled.
+ * The exhaustion policy.  Called first in finish_task_switch() for the
+ * incoming task, now current, with interrupts still disabled, before it
+ * runs deeper than DYNAMIC_STACK_SWITCH_SLACK below the point where it
+ * switched out (or, for a new task, than its populated top page).  While
+ * the pool cannot cover every page the task may still fault in, the task
+ * is sent straight back into the scheduler.  Other tasks are switched in
+ * meanwhile, and the refill runs as soon as interrupts are enabled.
+ *
+ * Not traced, and no traced call before the pool is read: a tracer's
+ * callback would run in the window this closes.
  */
-void __dynamic_stack_sched_in(void)
+notrace void __dynamic_stack_sched_in(void)
 {
 	struct dynamic_stack_pool *pool = this_cpu_ptr(&dynamic_stack_pool);
+	struct vm_struct *vm = current->stack_vm_area;
 	unsigned int free = READ_ONCE(pool->nr);
-	unsigned int missing = DYNAMIC_STACK_PAGES - dynamic_stack_populated(current);
+	unsigned int missing = vm ? DYNAMIC_STACK_PAGES - READ_ONCE(vm->nr_pages) : 0;
+
+	__this_cpu_write(dynamic_stack_incoming, NULL);
+	dynamic_stack_measure_in();
 
 	/* Not on a CPU going down: the refill would never run there */
 	if (free < DYNAMIC_STACK_POOL_PAGES && cpu_online(smp_processor_id()))
@@ -803,21 +964,23 @@ static int __init dynamic_stack_init(void)
 		init_irq_work(per_cpu_ptr(&dynamic_stack_pool.refill, cpu),
 			      dynamic_stack_refill);
 
-	/* Before the feature is on: its own stack is fully populated */
-	dynamic_stack_reserve_task = kthread_run(dynamic_stack_reserve_thread,
-						 NULL, "kdynstackd");
-	if (IS_ERR(dynamic_stack_reserve_task)) {
-		pr_err("disabled: cannot start the reserve thread (%ld)\n",
-		       PTR_ERR(dynamic_stack_reserve_task));
-		return PTR_ERR(dynamic_stack_reserve_task);
-	}
-
 	ret = cpuhp_setup_state(CPUHP_BP_PREPARE_DYN, "mm/dynamic_stack:prepare",
 				dynamic_stack_cpu_prepare,
 				dynamic_stack_cpu_dead);
 	if (ret < 0) {
 		pr_err("disabled: cannot fill the per-CPU pools (%d)\n", ret);
 		return ret;
+	}
+
+	/* Before the feature is on: its own stack is fully populated */
+	dynamic_stack_reserve_task = kthread_run(dynamic_stack_reserve_thread,
+						 NULL, "kdynstackd");
+	if (IS_ERR(dynamic_stack_reserve_task)) {
+		pr_err("disabled: cannot start the reserve thread (%ld)\n",
+		       PTR_ERR(dynamic_stack_reserve_task));
+		/* Frees the pools */
+		cpuhp_remove_state(ret);
+		return PTR_ERR(dynamic_stack_reserve_task);
 	}
 
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS

@@ -6,7 +6,8 @@
 # convention), merged with the kernel's own merge_config.sh. The .config is
 # replaced only when it changes, so builds stay incremental.
 #
-# usage: mkconfig.sh KBUILD_DIR KSFT_TARGET...
+# usage: [EXTRA_FRAGS="fragment..."] mkconfig.sh KBUILD_DIR KSFT_TARGET...
+# EXTRA_FRAGS are merged last (scripts/config/kasan.config).
 . "$(dirname "$0")/lib.sh"
 
 kbuild=$1; shift
@@ -15,6 +16,7 @@ for t in "$@"; do
 	f=$TREE/tools/testing/selftests/$t/config
 	[ -r "$f" ] && frags="$frags $f"
 done
+frags="$frags ${EXTRA_FRAGS:-}"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -20,9 +20,10 @@ struct vm_struct;
 #define DYNAMIC_STACK_INIT_PAGES	1
 /*
  * Stack space below the point where a task switches out that is populated
- * then: its switch-in path uses it before the switch-in check.
+ * then: its switch-in path uses it before the switch-in check.  1 KiB of a
+ * 16 KiB stack; 2 KiB where KASAN doubles the stack for its larger frames.
  */
-#define DYNAMIC_STACK_SWITCH_SLACK	1024
+#define DYNAMIC_STACK_SWITCH_SLACK	(THREAD_SIZE / 16)
 /* Enough for two tasks to grow their whole stack between two refills. */
 #define DYNAMIC_STACK_POOL_PAGES	\
 	(2 * (DYNAMIC_STACK_PAGES - DYNAMIC_STACK_INIT_PAGES))
@@ -46,7 +47,7 @@ void dynamic_stack_cache_account(struct vm_struct *vm, int sign);
 
 int dynamic_stack_fault(unsigned long address);
 unsigned int dynamic_stack_account_pages(struct vm_struct *vm, int account);
-void __dynamic_stack_sched_out(void);
+void __dynamic_stack_sched_out(struct task_struct *next);
 void __dynamic_stack_sched_in(void);
 int dynamic_stack_populate(struct task_struct *tsk);
 
@@ -65,15 +66,27 @@ void dynamic_stack_get_counts(struct dynamic_stack_counts *counts);
 unsigned int dynamic_stack_pool_free(int cpu);
 void dynamic_stack_test_busy(bool busy);
 
+/* For the test driver: see dynamic_stack_measure_out() */
+struct dynamic_stack_switch_depth {
+	unsigned long samples;
+	unsigned long overruns;
+	unsigned long max;
+	unsigned long span;
+	unsigned long slack;
+};
+
+void dynamic_stack_test_measure(bool on);
+void dynamic_stack_test_depth(struct dynamic_stack_switch_depth *d);
+
 /*
- * Called with interrupts disabled when a task stops running on a CPU, and
- * when it starts or resumes running on one: see the exhaustion policy in
- * dynamic_stack.c.
+ * Called with interrupts disabled when a task stops running on a CPU (with
+ * the task that runs next), and when it starts or resumes running on one:
+ * see the exhaustion policy in dynamic_stack.c.
  */
-static __always_inline void dynamic_stack_sched_out(void)
+static __always_inline void dynamic_stack_sched_out(struct task_struct *next)
 {
 	if (dynamic_stack_enabled())
-		__dynamic_stack_sched_out();
+		__dynamic_stack_sched_out(next);
 }
 
 static __always_inline void dynamic_stack_sched_in(void)
@@ -97,7 +110,7 @@ static inline unsigned int dynamic_stack_account_pages(struct vm_struct *vm,
 	return vm->nr_pages;
 }
 
-static inline void dynamic_stack_sched_out(void) { }
+static inline void dynamic_stack_sched_out(struct task_struct *next) { }
 static inline void dynamic_stack_sched_in(void) { }
 static inline int dynamic_stack_populate(struct task_struct *tsk) { return 0; }
 static inline bool dynamic_stack_end_present(struct task_struct *tsk)

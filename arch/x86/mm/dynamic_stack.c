@@ -101,11 +101,15 @@ static __always_inline void *pf_switch_stack(struct pt_regs *regs,
 	return (void *)sp;
 }
 
+/*
+ * apic_read() for noinstr code: the native accessors are only inline, and
+ * need not be inlined (they are not with KASAN).
+ */
 static __always_inline u32 pf_apic_read(u32 reg)
 {
 	if (x2apic_mode)
 		return __rdmsr(APIC_BASE_MSR + (reg >> 4));
-	return native_apic_mem_read(reg);
+	return READ_ONCE(*(u32 *)(APIC_BASE + reg));
 }
 
 /* The highest vector the local APIC has in service, or -1 if none. */

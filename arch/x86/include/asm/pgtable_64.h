@@ -69,9 +69,11 @@ static inline void native_set_pte(pte_t *ptep, pte_t pte)
 
 /*
  * Dynamic kernel stacks stay off on Xen PV, the only user of a paravirt
- * set_pte(), so their noinstr fault path can write the PTE directly.
+ * set_pte(), so their noinstr fault path can write the PTE directly: what
+ * native_set_pte() does, which the compiler need not inline (it does not
+ * with KASAN).
  */
-#define arch_dynamic_stack_set_pte(ptep, pte)	native_set_pte(ptep, pte)
+#define arch_dynamic_stack_set_pte(ptep, pte)	WRITE_ONCE(*(ptep), (pte))
 
 static inline void native_pte_clear(struct mm_struct *mm, unsigned long addr,
 				    pte_t *ptep)

@@ -16,18 +16,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/perf_event.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <linux/elf.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +41,7 @@
 
 #define DEBUGFS		"/sys/kernel/debug"
 #define DSTACK_DIR	DEBUGFS "/test_dynamic_stack"
+#define TRACEFS		"/sys/kernel/tracing"
 #define FAIL_DIR	DEBUGFS "/fail_dynamic_stack_refill"
 #define THREAD_STATUS	"/proc/thread-self/status"
 #define CGROUP_ROOT	"/sys/fs/cgroup"
@@ -48,6 +53,7 @@ static long thread_size = 16384;
 #define DEEP_MIN	1024
 #define DEEP_MAX	((int)thread_size - 2048)
 #define STACK_KB	(thread_size / 1024)
+#define PAGE_KB		(sysconf(_SC_PAGESIZE) / 1024)
 
 static long long audit_leaked(void)
 {
@@ -124,12 +130,20 @@ static const char * const fail_attrs[] = {
 #define NR_FAIL_ATTRS	ARRAY_SIZE(fail_attrs)
 #define FAIL_VAL_LEN	32
 
+/* What the switch window tests turned on, for the teardown */
+struct switch_state {
+	bool tracing_on;
+	bool measuring;
+	bool probe_on;
+};
+
 FIXTURE(dstack) {
 	/* fail_dynamic_stack_refill settings to restore in the teardown */
 	bool fail_saved;
 	char fail_save[NR_FAIL_ATTRS][FAIL_VAL_LEN];
 	/* the memcg test made CGROUP_TEST */
 	bool cgroup_made;
+	struct switch_state sw;
 };
 
 FIXTURE_SETUP(dstack)
@@ -177,10 +191,17 @@ static void restore_fail_attrs(struct __test_metadata *_metadata,
 	*saved = false;
 }
 
+static void tracing_stop(struct __test_metadata *_metadata, bool *on);
+
 /* In the parent: also runs if the test died halfway. */
 FIXTURE_TEARDOWN_PARENT(dstack)
 {
 	restore_fail_attrs(_metadata, &self->fail_saved, self->fail_save);
+	tracing_stop(_metadata, &self->sw.tracing_on);
+	if (self->sw.measuring && write_file(DSTACK_DIR "/switch_depth", "0") < 0)
+		TH_LOG("stopping the measurement: %s", strerror(errno));
+	if (self->sw.probe_on && write_file(DSTACK_DIR "/switch_probe", "0") < 0)
+		TH_LOG("removing the switch probe: %s", strerror(errno));
 	/* The test process, the only one in it, has exited. */
 	if (self->cgroup_made && rmdir(CGROUP_TEST))
 		TH_LOG("rmdir " CGROUP_TEST ": %s", strerror(errno));
@@ -861,12 +882,11 @@ TEST_F_TIMEOUT(dstack, exhaustion_memory_hog, 300)
  */
 TEST(status_kernel_stack)
 {
-	long long page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	long long kb = file_value(THREAD_STATUS, "KernelStack");
 
 	ASSERT_NE(NO_VALUE, kb);
-	ASSERT_GE(kb, page_kb);
-	ASSERT_EQ(0, kb % page_kb);
+	ASSERT_GE(kb, PAGE_KB);
+	ASSERT_EQ(0, kb % PAGE_KB);
 }
 
 /* Read @len bytes of kernel memory at @addr through /proc/kcore (@fd). */
@@ -1098,6 +1118,292 @@ TEST_F_TIMEOUT(dstack, memcg_charge, 120)
 	EXPECT_LE(llabs(s_idle - s_base - expect), slack);
 	EXPECT_LE(llabs(s_deep - s_base - expect), slack);
 	EXPECT_LE(llabs(s_gone - s_base), slack);
+}
+
+/*
+ * The context-switch window: __switch_to() runs on the stack of the task
+ * being switched in while current is still the task being switched out,
+ * and the start of finish_task_switch() runs before the switch-in check.
+ * Run it with what hooks into it turned on: the function tracer, every
+ * sched and x86_fpu tracepoint, and perf counting each thread (lockdep is
+ * on in the test kernel), while new threads, whose stacks have one
+ * populated page, switch heavily on one CPU.
+ */
+static const char * const trace_events[] = {
+	"sched/enable", "x86_fpu/enable",
+};
+
+/*
+ * Turn on the events, and with @function the function tracer; false if
+ * tracefs does not have them.
+ */
+static bool tracing_start(struct __test_metadata *_metadata, bool *on,
+			  bool function)
+{
+	char path[128];
+	unsigned int i, events = 0;
+
+	if (access(TRACEFS "/current_tracer", W_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	if (access(TRACEFS "/current_tracer", W_OK))
+		return false;
+
+	*on = true;
+	if (function && write_file(TRACEFS "/current_tracer", "function") < 0) {
+		TH_LOG("no function tracer: %s (CONFIG_FUNCTION_TRACER)",
+		       strerror(errno));
+		return false;
+	}
+	for (i = 0; i < ARRAY_SIZE(trace_events); i++) {
+		snprintf(path, sizeof(path), TRACEFS "/events/%s",
+			 trace_events[i]);
+		events += write_file(path, "1") > 0;
+	}
+	write_file(TRACEFS "/tracing_on", "1");
+	return events > 0;
+}
+
+static void tracing_stop(struct __test_metadata *_metadata, bool *on)
+{
+	char path[128];
+	unsigned int i;
+
+	if (!*on)
+		return;
+	for (i = 0; i < ARRAY_SIZE(trace_events); i++) {
+		snprintf(path, sizeof(path), TRACEFS "/events/%s",
+			 trace_events[i]);
+		write_file(path, "0");
+	}
+	if (write_file(TRACEFS "/current_tracer", "nop") < 0)
+		TH_LOG("resetting the tracer: %s", strerror(errno));
+	*on = false;
+}
+
+#define PING_PAIRS	8
+#define PING_ROUNDS	400
+
+struct ping {
+	pthread_barrier_t *start;
+	pid_t tid;
+	int in;			/* read end of this thread's pipe */
+	int out;		/* write end of the peer's pipe */
+	bool first;		/* sends first */
+	long long stack_before;	/* KernelStack, kB */
+	long long stack_after;
+	long long switches;	/* counted by perf, -1 without perf */
+	int errors;
+};
+
+static long long perf_counter(unsigned long long config)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = config,
+	};
+
+	return syscall(__NR_perf_event_open, &attr, 0, -1, -1, 0);
+}
+
+static void *ping_thread(void *data)
+{
+	struct ping *p = data;
+	int cs, clock, i;
+	uint32_t v;
+
+	p->tid = gettid();
+	/* Twice: the caller reads stack_before in between */
+	pthread_barrier_wait(p->start);
+	pthread_barrier_wait(p->start);
+	cs = perf_counter(PERF_COUNT_SW_CONTEXT_SWITCHES);
+	clock = perf_counter(PERF_COUNT_SW_TASK_CLOCK);
+	for (i = 0; i < PING_ROUNDS; i++) {
+		if (p->first) {
+			v = i;
+			p->errors += write(p->out, &v, sizeof(v)) != sizeof(v);
+		}
+		if (read(p->in, &v, sizeof(v)) != sizeof(v) || v != i)
+			p->errors++;
+		if (!p->first) {
+			v = i;
+			p->errors += write(p->out, &v, sizeof(v)) != sizeof(v);
+		}
+	}
+	p->switches = -1;
+	if (cs >= 0 && read(cs, &p->switches, sizeof(p->switches)) !=
+	    sizeof(p->switches))
+		p->errors++;
+	if (cs >= 0)
+		close(cs);
+	if (clock >= 0)
+		close(clock);
+	p->stack_after = file_value(THREAD_STATUS, "KernelStack");
+	return NULL;
+}
+
+/*
+ * PING_PAIRS pairs of new threads bounce a counter PING_ROUNDS times over
+ * pipes on one CPU, so that every round is two switches between them.
+ * Each checks every value it reads and, with perf, that it switched out
+ * heavily.  @arm, if any, runs once the threads have started
+ * and their stacks have been looked at.  Returns the number of threads
+ * that started with one populated stack page.
+ */
+static int ping_pong(struct __test_metadata *_metadata, struct ping *p,
+		     bool (*arm)(struct __test_metadata *_metadata,
+				 struct switch_state *sw),
+		     struct switch_state *sw)
+{
+	pthread_t tid[2 * PING_PAIRS];
+	int fds[2 * PING_PAIRS][2];
+	pthread_barrier_t start;
+	int i, barely = 0;
+	cpu_set_t cpus;
+	char path[64];
+
+	CPU_ZERO(&cpus);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(cpus), &cpus));
+	for (i = 0; i < CPU_SETSIZE && !CPU_ISSET(i, &cpus); i++)
+		;
+	CPU_ZERO(&cpus);
+	CPU_SET(i, &cpus);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+
+	ASSERT_EQ(0, pthread_barrier_init(&start, NULL, 2 * PING_PAIRS + 1));
+	for (i = 0; i < 2 * PING_PAIRS; i++)
+		ASSERT_EQ(0, pipe(fds[i]));
+	for (i = 0; i < 2 * PING_PAIRS; i++) {
+		p[i] = (struct ping){ .start = &start, .in = fds[i][0],
+				      .out = fds[i ^ 1][1], .first = !(i & 1) };
+		ASSERT_EQ(0, pthread_create(&tid[i], NULL, ping_thread, &p[i]));
+	}
+	/* Their stacks as they are before they do anything much */
+	pthread_barrier_wait(&start);
+	for (i = 0; i < 2 * PING_PAIRS; i++) {
+		snprintf(path, sizeof(path), "/proc/self/task/%d/status", p[i].tid);
+		p[i].stack_before = file_value(path, "KernelStack");
+	}
+	if (arm)
+		EXPECT_TRUE(arm(_metadata, sw));
+	pthread_barrier_wait(&start);
+	for (i = 0; i < 2 * PING_PAIRS; i++) {
+		ASSERT_EQ(0, pthread_join(tid[i], NULL));
+		close(fds[i][0]);
+		close(fds[i][1]);
+		EXPECT_EQ(0, p[i].errors);
+		/* It blocks in read() in (nearly) every round */
+		if (p[i].switches >= 0)
+			EXPECT_GE(p[i].switches, PING_ROUNDS / 2);
+		barely += p[i].stack_before == PAGE_KB;
+	}
+	pthread_barrier_destroy(&start);
+	TH_LOG("%d of %d threads started with one stack page", barely,
+	       2 * PING_PAIRS);
+	TH_LOG("thread 0: KernelStack %lld -> %lld kB, %lld switches",
+	       p[0].stack_before, p[0].stack_after, p[0].switches);
+	return barely;
+}
+
+/*
+ * How deep is the stack used below the point where a task switches out,
+ * before its switch-in check?  With the sched and x86_fpu tracepoints,
+ * perf counting each thread and lockdep (on in the test kernel), it must
+ * stay within DYNAMIC_STACK_SWITCH_SLACK, which is populated at
+ * switch-out.  Then again with the function tracer on as well, which goes
+ * deeper: that is only reported, faults beyond the slack are served on
+ * the right stack (switch_window_traced).
+ */
+static long long measure_switch_depth(struct __test_metadata *_metadata,
+				      struct switch_state *sw, bool function)
+{
+	const char *f = DSTACK_DIR "/switch_depth";
+	struct ping p[2 * PING_PAIRS];
+	long long max;
+
+	if (!tracing_start(_metadata, &sw->tracing_on, function))
+		return NO_VALUE;
+	sw->measuring = true;
+	EXPECT_EQ(1, write_file(f, "1"));
+	ping_pong(_metadata, p, NULL, sw);
+	EXPECT_EQ(1, write_file(f, "0"));
+	sw->measuring = false;
+	tracing_stop(_metadata, &sw->tracing_on);
+
+	max = file_value(f, "max");
+	TH_LOG("%s: deepest use below the switch-out point %lld bytes",
+	       function ? "function tracer, events, perf" : "events, perf", max);
+	TH_LOG("in %lld switch-ins, %lld bytes measured",
+	       file_value(f, "samples"), file_value(f, "span"));
+	EXPECT_GE(file_value(f, "samples"), 2 * PING_PAIRS * PING_ROUNDS);
+	EXPECT_EQ(0, file_value(f, "overruns"));
+	return max;
+}
+
+TEST_F_TIMEOUT(dstack, switch_window_depth, 300)
+{
+	const char *f = DSTACK_DIR "/switch_depth";
+	long long slack, max;
+
+	if (access(f, W_OK))
+		SKIP(return, "no %s", f);
+	slack = file_value(f, "slack");
+	max = measure_switch_depth(_metadata, &self->sw, false);
+	if (max == NO_VALUE)
+		SKIP(return, "no tracefs events: CONFIG_TRACING");
+	EXPECT_LT(max, slack);
+	if (measure_switch_depth(_metadata, &self->sw, true) == NO_VALUE)
+		TH_LOG("not measured with the function tracer");
+}
+
+/*
+ * A tracepoint probe in __switch_to() uses 4 KiB of the incoming task's
+ * stack, beyond what was populated for it at its switch-out, with the
+ * events and the function tracer on: the stack fault comes while current
+ * is still the outgoing task.  It must be served on the incoming task's
+ * stack, so every thread ends with its stack grown to at least two pages,
+ * and all threads finish with correct results.  The probe and the tracing
+ * start once the threads have started, with one populated page.
+ */
+#define PROBE_BYTES	"4096"
+
+static bool switch_probe_arm(struct __test_metadata *_metadata,
+			     struct switch_state *sw)
+{
+	if (!tracing_start(_metadata, &sw->tracing_on, true))
+		return false;
+	sw->probe_on = true;
+	return write_file(DSTACK_DIR "/switch_probe", PROBE_BYTES) ==
+	       strlen(PROBE_BYTES);
+}
+
+TEST_F_TIMEOUT(dstack, switch_window_traced, 300)
+{
+	const char *f = DSTACK_DIR "/switch_probe";
+	long long faults = vmstat_read("dynamic_stack_fault");
+	struct ping p[2 * PING_PAIRS];
+	char tracers[256];
+	int i, barely;
+
+	if (access(f, W_OK))
+		SKIP(return, "no %s (x86-64 only)", f);
+	if (access(TRACEFS "/available_tracers", R_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	if (!read_line(TRACEFS "/available_tracers", tracers, sizeof(tracers)) ||
+	    !strstr(tracers, "function"))
+		SKIP(return, "no function tracer: CONFIG_FUNCTION_TRACER");
+	barely = ping_pong(_metadata, p, switch_probe_arm, &self->sw);
+	ASSERT_EQ(1, write_file(f, "0"));
+	self->sw.probe_on = false;
+	tracing_stop(_metadata, &self->sw.tracing_on);
+
+	TH_LOG("the probe ran %lld times, %lld stack faults",
+	       file_value(f, "runs"),
+	       vmstat_read("dynamic_stack_fault") - faults);
+	ASSERT_GE(file_value(f, "runs"), 2 * PING_PAIRS * PING_ROUNDS);
+	ASSERT_GT(barely, 0);
+	for (i = 0; i < 2 * PING_PAIRS; i++)
+		EXPECT_GE(p[i].stack_after, 2 * PAGE_KB);
 }
 
 TEST_HARNESS_MAIN
