@@ -24,7 +24,8 @@
  *         tracepoint, which fires in __switch_to() on the incoming task's
  *         stack while current is still the outgoing task, uses N more
  *         bytes of that stack, as a deep tracer callback would; 0 removes
- *         it; read how often it ran
+ *         it; read how often it ran, and how often on a stack that was
+ *         not current's (in the window)
  *
  * See Documentation/mm/dynamic-stack.rst.
  */
@@ -1065,6 +1066,7 @@ static const struct file_operations switch_depth_fops = {
  */
 static unsigned long switch_probe_bytes;
 static atomic_long_t switch_probe_runs;
+static atomic_long_t switch_probe_window;
 static DEFINE_MUTEX(switch_probe_lock);
 
 static noinline void switch_probe_use(unsigned long bytes)
@@ -1085,6 +1087,10 @@ static void switch_probe(void *data, struct fpu *fpu)
 		return;
 	switch_probe_use(min(READ_ONCE(switch_probe_bytes), left - DEEP_RESERVE));
 	atomic_long_inc(&switch_probe_runs);
+	/* The tracepoint also fires outside __switch_to(), on current's stack */
+	if (current_stack_pointer - (unsigned long)task_stack_page(current) >=
+	    THREAD_SIZE)
+		atomic_long_inc(&switch_probe_window);
 }
 
 static ssize_t switch_probe_write(struct file *file, const char __user *ubuf,
@@ -1102,6 +1108,7 @@ static ssize_t switch_probe_write(struct file *file, const char __user *ubuf,
 	mutex_lock(&switch_probe_lock);
 	if (bytes && !switch_probe_bytes) {
 		atomic_long_set(&switch_probe_runs, 0);
+		atomic_long_set(&switch_probe_window, 0);
 		WRITE_ONCE(switch_probe_bytes, bytes);
 		ret = register_trace_x86_fpu_regs_deactivated(switch_probe, NULL);
 		if (ret)
@@ -1119,8 +1126,10 @@ static ssize_t switch_probe_write(struct file *file, const char __user *ubuf,
 
 static int switch_probe_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "bytes %lu\nruns %ld\n", READ_ONCE(switch_probe_bytes),
-		   atomic_long_read(&switch_probe_runs));
+	seq_printf(m, "bytes %lu\nruns %ld\nwindow %ld\n",
+		   READ_ONCE(switch_probe_bytes),
+		   atomic_long_read(&switch_probe_runs),
+		   atomic_long_read(&switch_probe_window));
 	return 0;
 }
 

@@ -16,7 +16,10 @@
  * Exhaustion policy: a task is not switched in while its CPU's pool holds
  * fewer pages than its stack can still fault in.  It is sent back into the
  * scheduler instead, and the pool is refilled from an irq_work as soon as
- * interrupts are enabled.  So a stack fault never finds the pool short.
+ * interrupts are enabled.  So a stack fault of the current task never finds
+ * the pool short.  One in the context-switch window, on the stack of the
+ * task being switched in before it was checked (see dynamic_stack_owner()),
+ * takes pages nothing reserved for it, and can.
  * When the irq_work's atomic allocation fails, it takes pages from a reserve
  * that a kernel thread refills with GFP_KERNEL, so a waiting task does not
  * depend on atomic allocations; and per-CPU kernel threads, which CPU
@@ -463,12 +466,15 @@ void dynamic_stack_cache_account(struct vm_struct *vm, int sign)
  */
 static DEFINE_PER_CPU(struct task_struct *, dynamic_stack_incoming);
 
-/*
- * Whose stack is @address on?  The task this CPU switches to, if it is on
- * its stack, else current.  No other task's stack is in use on this CPU,
- * and only this CPU populates those two.
+/**
+ * dynamic_stack_owner - whose stack is @address on?
+ * @address: an address on, or near, the stack in use
+ *
+ * The task this CPU switches to, if @address is on its stack, else current.
+ * No other task's stack is in use on this CPU, and only this CPU populates
+ * those two.
  */
-static __always_inline struct task_struct *dynamic_stack_owner(unsigned long address)
+noinstr struct task_struct *dynamic_stack_owner(unsigned long address)
 {
 	struct task_struct *next = raw_cpu_read(dynamic_stack_incoming);
 
@@ -880,8 +886,9 @@ void __dynamic_stack_sched_out(struct task_struct *next)
  * is sent straight back into the scheduler.  Other tasks are switched in
  * meanwhile, and the refill runs as soon as interrupts are enabled.
  *
- * Not traced, and no traced call before the pool is read: a tracer's
- * callback would run in the window this closes.
+ * Not traced, and no traced call before the pool is read, to keep the
+ * window this closes short: its faults are served (see
+ * dynamic_stack_owner()), but take pages the check has not budgeted.
  */
 notrace void __dynamic_stack_sched_in(void)
 {

@@ -46,6 +46,7 @@ void dynamic_stack_clear(struct vm_struct *vm);
 void dynamic_stack_cache_account(struct vm_struct *vm, int sign);
 
 int dynamic_stack_fault(unsigned long address);
+struct task_struct *dynamic_stack_owner(unsigned long address);
 unsigned int dynamic_stack_account_pages(struct vm_struct *vm, int account);
 void __dynamic_stack_sched_out(struct task_struct *next);
 void __dynamic_stack_sched_in(void);

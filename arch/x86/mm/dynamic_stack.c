@@ -29,22 +29,40 @@ static __always_inline bool on_pf_ist_stack(unsigned long sp)
 	       sp < __this_cpu_ist_top_va(PF);
 }
 
+/*
+ * Is @sp in the guard page below a task stack?  In the context-switch
+ * window, the stack in use is that of the task being switched in, not
+ * current's: see dynamic_stack_owner().
+ */
+static __always_inline bool pf_stack_guard_info(unsigned long sp,
+						struct stack_info *info)
+{
+	struct task_struct *tsk = dynamic_stack_owner(sp + PAGE_SIZE);
+
+	if (tsk == current)
+		return get_stack_guard_info((unsigned long *)sp, info);
+	return !get_stack_info_noinstr((unsigned long *)sp, tsk, info) &&
+	       get_stack_info_noinstr((unsigned long *)(sp + PAGE_SIZE), tsk,
+				      info);
+}
+
 static noinstr void __noreturn pf_switch_fatal(struct pt_regs *regs,
 					       unsigned long address,
 					       unsigned long sp)
 {
+	struct task_struct *tsk = dynamic_stack_owner(regs->sp);
 	struct stack_info info;
 
 	/*
-	 * The report reads the task stack, and a fault on it now would be
-	 * delivered on top of this frame: populate it all while the pool has
-	 * the pages.
+	 * The report reads the interrupted stack, and a fault on it now would
+	 * be delivered on top of this frame: populate it all while the pool
+	 * has the pages.
 	 */
-	dynamic_stack_fault((unsigned long)task_stack_page(current));
+	dynamic_stack_fault((unsigned long)task_stack_page(tsk));
 
 	irqentry_nmi_enter(regs);
 	instrumentation_begin();
-	if (get_stack_guard_info((unsigned long *)sp, &info))
+	if (pf_stack_guard_info(sp, &info))
 		handle_stack_overflow(regs, address, &info);
 	if (on_pf_ist_stack(regs->sp))
 		panic("#PF raised on the #PF IST stack, at %pS", (void *)regs->ip);
@@ -96,7 +114,7 @@ static __always_inline void *pf_switch_stack(struct pt_regs *regs,
 			ret = dynamic_stack_fault(sp);
 	}
 	if (ret < 0 || on_pf_ist_stack(regs->sp) ||
-	    get_stack_guard_info((unsigned long *)sp, &info))
+	    pf_stack_guard_info(sp, &info))
 		pf_switch_fatal(regs, address, sp);
 	return (void *)sp;
 }
