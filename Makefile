@@ -380,7 +380,7 @@ signoff: tree
 
 # Bisectability: build the kernel at every commit of the series.
 build-each: config
-	@scripts/build-each.sh $(KBUILD) $(JOBS) $(FROM)
+	@scripts/build-each.sh $(KBUILD) $(JOBS) $(or $(FROM),1) $(TO)
 
 clean:
 	rm -rf $(KBUILD) $(KSFT_DIR) $(INITRAMFS) $(LOGS)/*.log

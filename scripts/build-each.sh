@@ -5,17 +5,20 @@
 # selftests) at every commit of the series, in a scratch worktree so the
 # main build stays incremental.
 #
-# usage: build-each.sh KBUILD_WITH_CONFIG JOBS [FIRST]
-# FIRST: start at that patch number (the commit before it is built first).
+# usage: build-each.sh KBUILD_WITH_CONFIG JOBS [FIRST [LAST]]
+# FIRST: start at that patch number (the commit before it is built first);
+# LAST: stop after that patch.
 . "$(dirname "$0")/lib.sh"
 
 config=$1/.config
 jobs=${2:-$(nproc)}
 first=${3:-1}
+last=${4:-}
 dir=$(scratch_tree bisect "$BASE_COMMIT")
 obj=$BUILD/bisect/kbuild
-for c in $(git -C "$TREE" rev-list --reverse "$BASE_COMMIT..$BRANCH" |
-	   tail -n +"$((first > 1 ? first - 1 : 1))"); do
+commits=$(git -C "$TREE" rev-list --reverse "$BASE_COMMIT..$BRANCH")
+[ -n "$last" ] && commits=$(head -n "$last" <<<"$commits")
+for c in $(tail -n +"$((first > 1 ? first - 1 : 1))" <<<"$commits"); do
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
 	git -C "$dir" checkout -q --detach "$c"
 	# The test config at every commit: olddefconfig at a commit that
