@@ -223,13 +223,19 @@ smp-check: $(IMAGES)
 # in build/qemu-bpo). Its kernel (build/kbuild-x2apic) adds
 # scripts/config/x2apic.config to the test kernel's. Not part of make
 # check: a second kernel build.
+# $(call variant_kernel,KBUILD,FRAGMENT): the test kernel's config plus
+# scripts/config/FRAGMENT, built in KBUILD.
+define variant_kernel
+	@EXTRA_FRAGS=$(TOP)/scripts/config/$(2) scripts/mkconfig.sh $(1) $(KSFT_TARGETS)
+	@echo "$@: building $(1)/arch/x86/boot/bzImage"
+	@$(MAKE) -s -C $(TREE) O=$(1) -j$(JOBS) LOCALVERSION= CC="ccache gcc" \
+		HOSTCC="ccache gcc" bzImage
+endef
+
 QEMU_BPO := $(BUILD)/qemu-bpo
 X2APIC_KBUILD := $(BUILD)/kbuild-x2apic
 x2apic-kernel: tree
-	@EXTRA_FRAGS=$(TOP)/scripts/config/x2apic.config scripts/mkconfig.sh $(X2APIC_KBUILD) $(KSFT_TARGETS)
-	@echo "x2apic-kernel: building $(X2APIC_KBUILD)/arch/x86/boot/bzImage"
-	@$(MAKE) -s -C $(TREE) O=$(X2APIC_KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" \
-		HOSTCC="ccache gcc" bzImage
+	$(call variant_kernel,$(X2APIC_KBUILD),x2apic.config)
 
 x2apic-check: x2apic-kernel initramfs
 	@scripts/fetch-qemu.sh
@@ -249,10 +255,7 @@ x2apic-check: x2apic-kernel initramfs
 KASAN_KBUILD := $(BUILD)/kbuild-kasan
 KASAN_BZIMAGE := $(KASAN_KBUILD)/arch/x86/boot/bzImage
 kasan-kernel: tree
-	@EXTRA_FRAGS=$(TOP)/scripts/config/kasan.config scripts/mkconfig.sh $(KASAN_KBUILD) $(KSFT_TARGETS)
-	@echo "kasan-kernel: building $(KASAN_BZIMAGE)"
-	@$(MAKE) -s -C $(TREE) O=$(KASAN_KBUILD) -j$(JOBS) LOCALVERSION= CC="ccache gcc" \
-		HOSTCC="ccache gcc" bzImage
+	$(call variant_kernel,$(KASAN_KBUILD),kasan.config)
 
 kasan-check: kasan-kernel initramfs
 	@scripts/run-vm.sh --kernel $(KASAN_BZIMAGE) --initrd $(INITRAMFS) --mode check \
