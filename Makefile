@@ -262,7 +262,7 @@ kasan-check: kasan-kernel initramfs
 		--args "-c dynamic_stack -c clone3" --log $(LOGS)/kasan.log \
 		--timeout 3600 >/dev/null || true
 	@for m in 'KernelAddressSanitizer initialized' 'dynamic_stack: enabled'; do \
-		tr -d '\r' < $(LOGS)/kasan.log | grep -m1 "$$m" || \
+		grep -a -m1 "$$m" $(LOGS)/kasan.log | tr -d '\r' || \
 			{ echo "kasan: FAIL: no '$$m' in the log"; exit 1; }; \
 	done
 	@scripts/check-log.sh $(LOGS)/kasan.log "qemu KASAN dynamic_stack + clone3"
