@@ -215,14 +215,6 @@ smp-check: $(IMAGES)
 	@scripts/check-log.sh $(LOGS)/smp.log "qemu dynamic_stack, 4 CPUs, hotplug, PTI"
 	@scripts/check-pti.sh $(LOGS)/smp.log
 
-# The dynamic_stack selftests with the local APIC in x2APIC mode, where the
-# stack fault path reads the in-service registers by MSR. x2APIC without a
-# hypervisor needs interrupt remapping: QEMU emulates the Intel IOMMU's.
-# QEMU 7.2's TCG has no x2APIC, so this run uses QEMU 10 from
-# bookworm-backports (scripts/fetch-qemu.sh; not installed, only unpacked
-# in build/qemu-bpo). Its kernel (build/kbuild-x2apic) adds
-# scripts/config/x2apic.config to the test kernel's. Not part of make
-# check: a second kernel build.
 # $(call variant_kernel,KBUILD,FRAGMENT): the test kernel's config plus
 # scripts/config/FRAGMENT, built in KBUILD.
 define variant_kernel
@@ -232,6 +224,14 @@ define variant_kernel
 		HOSTCC="ccache gcc" bzImage
 endef
 
+# The dynamic_stack selftests with the local APIC in x2APIC mode, where the
+# stack fault path reads the in-service registers by MSR. x2APIC without a
+# hypervisor needs interrupt remapping: QEMU emulates the Intel IOMMU's.
+# QEMU 7.2's TCG has no x2APIC, so this run uses QEMU 10 from
+# bookworm-backports (scripts/fetch-qemu.sh; not installed, only unpacked
+# in build/qemu-bpo). Its kernel (build/kbuild-x2apic) adds
+# scripts/config/x2apic.config to the test kernel's. Not part of make
+# check: a second kernel build.
 QEMU_BPO := $(BUILD)/qemu-bpo
 X2APIC_KBUILD := $(BUILD)/kbuild-x2apic
 x2apic-kernel: tree
