@@ -24,14 +24,16 @@ fi
 
 if [ -z "$missing" ]; then
 	echo "deps: all installed"
-	[ -z "$BASE_SUITE" ] || "$TOP/scripts/fetch-src.sh"
-	exit 0
+else
+	echo "deps: installing$missing"
+	SUDO=
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+		--allow-downgrades $missing
 fi
-echo "deps: installing$missing"
-SUDO=
-[ "$(id -u)" = 0 ] || SUDO=sudo
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-	--allow-downgrades $missing
 [ -z "$BASE_SUITE" ] || "$TOP/scripts/fetch-src.sh"
+# The QEMU that run-vm.sh boots (bookworm-backports; qemu-system-x86 above
+# brings SeaBIOS and the host libraries it runs on)
+"$TOP/scripts/fetch-qemu.sh" >/dev/null

@@ -10,6 +10,7 @@
 #   ksft.mode=dstack-idle   /extra/dstack-idle.sh (the demo's KernelStack line)
 #   ksft.mode=dstack-workload  /extra/dstack-workload.sh (make dstack-workload)
 #   ksft.mode=soak   /extra/soak.sh (make soak: stress-ng and trinity)
+#   ksft.mode=ftrace-smp  /extra/ftrace-smp.sh (make tcg-check)
 #   ksft.mode=probe  print a marker and power off (accelerator probe)
 #   ksft.mode=overflow  overflow a kernel stack on purpose (must panic)
 #   ksft.mode=shell  interactive shell on the console
@@ -69,7 +70,7 @@ check)
 	./run_kselftest.sh $args
 	finish $?
 	;;
-demo|bench|dstack-bench|dstack-idle|dstack-workload|soak)
+demo|bench|dstack-bench|dstack-idle|dstack-workload|soak|ftrace-smp)
 	sh "/extra/$mode.sh"
 	finish $?
 	;;

@@ -21,17 +21,28 @@
 # points of the tests.
 #
 # Environment: VM_SMP, VM_MEM (CPUs, memory), VM_CPU (the TCG CPU model,
-# "max" by default; "max,+x2apic" needs a QEMU whose TCG has x2APIC, 8.1
-# or later), QEMU (the QEMU binary), VM_QEMU_ARGS (more QEMU arguments).
+# "max" by default), QEMU (the QEMU binary), VM_QEMU_ARGS (more QEMU
+# arguments).
+#
 # --accel auto (the default) uses KVM with "-cpu host" when a probe boot
 # under it reaches userspace, and TCG with "-cpu max" otherwise. On a host
 # whose KVM virtualises CET (host kernel and QEMU with CET support) that
 # is what runs the shadow-stack tests with real enforcement.
-set -euo pipefail
+#
+# The QEMU is 10.0 from bookworm-backports, unpacked in build/qemu-bpo by
+# scripts/fetch-qemu.sh (make deps), not bookworm's 7.2. Once CPUs have
+# been brought online after boot (maxcpus=, CPU hotplug), 7.2's TCG runs
+# code the kernel has already patched back: with the function tracer
+# switched on under load, a CPU executes an INT3 that text_poke_bp() has
+# removed and oopses ("Oops: int3", with dynamic_stack=off as well), or
+# an instruction half rewritten ("invalid opcode"). make tcg-check fails
+# on 7.2 and passes on 10.0, whose TCG also has x2APIC (x2apic-check).
+. "$(dirname "$0")/lib.sh"
 
 kernel= initrd= mode=check args= append= log= timeout=1800 accel=${ACCEL:-auto}
 smp=${VM_SMP:-2} mem=${VM_MEM:-2G} icount=0 quiet=0 nmi_every=
-qemu=${QEMU:-qemu-system-x86_64} tcg_cpu=${VM_CPU:-max}
+qemu_bpo=$BUILD/qemu-bpo
+qemu=${QEMU:-$qemu_bpo/usr/bin/qemu-system-x86_64} tcg_cpu=${VM_CPU:-max}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift ;;
@@ -50,11 +61,16 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ -r "$kernel" ] && [ -r "$initrd" ] || { echo "run-vm.sh: need --kernel and --initrd" >&2; exit 2; }
+command -v "$qemu" >/dev/null || { echo "run-vm.sh: no $qemu (make deps fetches it)" >&2; exit 2; }
 
 qemu_cmd() {	# $1: accel, $2: mode, $3: extra cmdline -> sets cmd[]
 	local cpu=$tcg_cpu acc=tcg
 	if [ "$1" = kvm ]; then cpu=host; acc=kvm; fi
 	cmd=("$qemu" -M q35 -accel "$acc" -cpu "$cpu" -smp "$smp" -m "$mem")
+	# Its own firmware files, and SeaBIOS from bookworm's package
+	case "$qemu" in
+	"$qemu_bpo"/*) cmd+=(-L "$qemu_bpo/usr/share/qemu" -L /usr/share/seabios) ;;
+	esac
 	if [ "$icount" = 1 ] && [ "$acc" = tcg ]; then
 		cmd+=(-icount shift=0,align=off,sleep=off)
 	fi
