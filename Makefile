@@ -203,26 +203,31 @@ nmi-check: $(IMAGES)
 	@scripts/check-log.sh $(LOGS)/nmi.log "qemu dynamic_stack + host NMIs, PTI"
 	@scripts/check-pti.sh $(LOGS)/nmi.log
 
-# The emulator the QEMU runs depend on: 4 CPUs, 2 of them brought online
-# after boot as in smp-check, all busy while the function tracer is
-# switched on and off twice, so that the kernel rewrites code that the
-# other CPUs run (scripts/demo/ftrace-smp.sh). Bookworm's QEMU 7.2 fails
-# it (see scripts/run-vm.sh): run it there with QEMU=qemu-system-x86_64.
+# QEMU 10.0 from bookworm-backports (scripts/fetch-qemu.sh, make deps),
+# for the boots that bring CPUs online after boot: see scripts/run-vm.sh.
+QEMU10 := $(BUILD)/qemu-bpo/usr/bin/qemu-system-x86_64
+
+# The emulator smp-check runs on: 4 CPUs, 2 of them brought online after
+# boot as in smp-check, all busy while the function tracer is switched on
+# and off twice, so that the kernel rewrites code that the other CPUs run
+# (scripts/demo/ftrace-smp.sh). Bookworm's QEMU 7.2 fails it (see
+# scripts/run-vm.sh): make tcg-check QEMU10=qemu-system-x86_64.
 tcg-check: $(IMAGES)
-	@VM_SMP=4 ACCEL=tcg scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode ftrace-smp \
+	@QEMU=$(QEMU10) VM_SMP=4 ACCEL=tcg scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode ftrace-smp \
 		--append "maxcpus=2 ksft.toggles=2" --log $(LOGS)/tcg.log --timeout 900 >/dev/null || true
-	@scripts/check-log.sh $(LOGS)/tcg.log "qemu TCG, function tracer on 4 busy CPUs"
+	@scripts/check-log.sh $(LOGS)/tcg.log "qemu 10 TCG, function tracer on 4 busy CPUs"
 
 # The dynamic_stack selftests on 4 CPUs, 2 of them left offline at boot
 # (maxcpus=2): the cpu_hotplug test brings them online, so that their
 # per-CPU threads (stopper, cpuhp, ksoftirqd) are created with dynamic
 # stacks on, and takes CPUs offline and online while atomic refills fail;
 # exhaustion_rt runs a SCHED_FIFO thread group on each of the 4 CPUs.
+# Under QEMU 10.0, for those CPUs brought online later (see tcg-check).
 smp-check: $(IMAGES)
-	@VM_SMP=4 scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode check \
+	@QEMU=$(QEMU10) VM_SMP=4 scripts/run-vm.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) --mode check \
 		--append "maxcpus=2 $(PTI_ON)" --args "-c dynamic_stack" --log $(LOGS)/smp.log \
 		--timeout 1200 >/dev/null || true
-	@scripts/check-log.sh $(LOGS)/smp.log "qemu dynamic_stack, 4 CPUs, hotplug, PTI"
+	@scripts/check-log.sh $(LOGS)/smp.log "qemu 10 dynamic_stack, 4 CPUs, hotplug, PTI"
 	@scripts/check-pti.sh $(LOGS)/smp.log
 
 # $(call variant_kernel,KBUILD,FRAGMENT): the test kernel's config plus
@@ -237,7 +242,7 @@ endef
 # The dynamic_stack selftests with the local APIC in x2APIC mode, where the
 # stack fault path reads the in-service registers by MSR. x2APIC without a
 # hypervisor needs interrupt remapping: QEMU emulates the Intel IOMMU's.
-# TCG has x2APIC from QEMU 8.1 on (run-vm.sh boots QEMU 10). Its kernel
+# TCG has x2APIC from QEMU 8.1 on: this boots QEMU 10.0. Its kernel
 # (build/kbuild-x2apic) adds scripts/config/x2apic.config to the test
 # kernel's. Not part of make check: a second kernel build.
 X2APIC_KBUILD := $(BUILD)/kbuild-x2apic
@@ -245,10 +250,10 @@ x2apic-kernel: tree
 	$(call variant_kernel,$(X2APIC_KBUILD),x2apic.config)
 
 x2apic-check: x2apic-kernel initramfs
-	@ACCEL=tcg VM_CPU=max,+x2apic VM_QEMU_ARGS="-device intel-iommu,intremap=on,eim=on" \
+	@QEMU=$(QEMU10) ACCEL=tcg VM_CPU=max,+x2apic VM_QEMU_ARGS="-device intel-iommu,intremap=on,eim=on" \
 		scripts/run-vm.sh --kernel $(X2APIC_KBUILD)/arch/x86/boot/bzImage --initrd $(INITRAMFS) --mode check \
 		--args "-c dynamic_stack" --log $(LOGS)/x2apic.log --timeout 1200 >/dev/null || true
-	@scripts/check-log.sh $(LOGS)/x2apic.log "qemu dynamic_stack, x2APIC"
+	@scripts/check-log.sh $(LOGS)/x2apic.log "qemu 10 dynamic_stack, x2APIC"
 	@tr -d '\r' < $(LOGS)/x2apic.log | grep -E 'APIC: Switched APIC routing to: .*x2apic' || \
 		{ echo "x2apic: FAIL: the local APIC was not in x2APIC mode"; exit 1; }
 

@@ -34,6 +34,6 @@ else
 		--allow-downgrades $missing
 fi
 [ -z "$BASE_SUITE" ] || "$TOP/scripts/fetch-src.sh"
-# The QEMU that run-vm.sh boots (bookworm-backports; qemu-system-x86 above
-# brings SeaBIOS and the host libraries it runs on)
+# QEMU 10 for smp-check, tcg-check and x2apic-check (bookworm-backports;
+# qemu-system-x86 above brings SeaBIOS and the host libraries it runs on)
 "$TOP/scripts/fetch-qemu.sh" >/dev/null

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# QEMU 10 from Debian bookworm-backports, which every QEMU boot uses (see
-# scripts/run-vm.sh for why not bookworm's 7.2). Downloaded the way
-# fetch-src.sh gets kernel sources: a private sources list and lists directory under
+# QEMU 10 from Debian bookworm-backports, for the boots that bring CPUs
+# online after boot and for x2APIC (see scripts/run-vm.sh for why not
+# bookworm's 7.2 there). Downloaded the way fetch-src.sh gets kernel
+# sources: a private sources list and lists directory under
 # $BUILD/apt-bookworm-backports, `apt-get download` only, the .debs checked
 # against the SHA256s below and unpacked (not installed) below
 # $BUILD/qemu-bpo. The binary runs on bookworm's libraries. Does nothing
