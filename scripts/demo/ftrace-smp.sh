@@ -31,5 +31,4 @@ while [ $i -lt "$n" ]; do
 	echo nop > $t/current_tracer || exit 1
 	i=$((i + 1))
 done
-kill $(jobs -p) 2>/dev/null
 echo "ftrace-smp: function tracer switched on and off $n times, $cpus CPUs busy"
