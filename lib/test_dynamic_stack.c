@@ -4,9 +4,9 @@
  * tools/testing/selftests/dynamic_stack:
  *
  *  run    write a test name ("kthread", "irq", "irq_edge", "uaccess_edge",
- *         "ist_nest", "nmi_reentry", "preempt", "refill"); the write
- *         succeeds if the test passed, fails with EOPNOTSUPP if it does not
- *         apply here, details go to the kernel log
+ *         "ist_nest", "nmi_reentry", "preempt", "refill", "stack_usage");
+ *         the write succeeds if the test passed, fails with EOPNOTSUPP if
+ *         it does not apply here, details go to the kernel log
  *  deep   write N: the writing thread uses its kernel stack down to N bytes
  *         below the top, touching every page on the way
  *  audit  read page counts; "leaked" must be 0 on a quiet system
@@ -855,6 +855,98 @@ static int test_refill(void)
 	return run_growers("refill", 1, raw_smp_processor_id(), false, true);
 }
 
+#ifdef CONFIG_DEBUG_STACK_USAGE
+#define STACK_USAGE_THREADS	8
+
+/* Sleeps until stopped, having used little of its stack. */
+static int stack_usage_fn(void *arg)
+{
+	complete(arg);
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+/* Check one sleeping thread; false if its stack is fully populated. */
+static bool stack_usage_check(struct task_struct *t, int *ret)
+{
+	const unsigned int pages = THREAD_SIZE / PAGE_SIZE;
+	unsigned int before, after;
+	unsigned long unused;
+
+	before = dynamic_stack_populated(t);
+	if (before >= pages)
+		return false;
+	unused = stack_not_used(t);
+	after = dynamic_stack_populated(t);
+
+	pr_info("stack_usage: %lu of %lu bytes unused, %u of %u pages populated\n",
+		unused, THREAD_SIZE, before, pages);
+	if (after != before) {
+		pr_err("stack_usage: reading it populated %u pages\n",
+		       after - before);
+		*ret = -EINVAL;
+	} else if (unused < (unsigned long)(pages - before) * PAGE_SIZE ||
+		   unused >= THREAD_SIZE) {
+		pr_err("stack_usage: %lu bytes unused, expected at least the %u unpopulated pages\n",
+		       unused, pages - before);
+		*ret = -EINVAL;
+	}
+	return true;
+}
+
+/*
+ * stack_not_used(), which sysrq-t and the hung task report print with
+ * CONFIG_DEBUG_STACK_USAGE, reads another task's stack: it must count the
+ * pages that task has not populated as unused, without reading them (a
+ * fault there is not a stack fault of current, so it would oops), and
+ * populate nothing.  The threads are alive together, so that most of them
+ * get fresh stacks, not fork.c's cached ones.
+ */
+static int test_stack_usage(void)
+{
+	struct completion ready[STACK_USAGE_THREADS];
+	struct task_struct *t[STACK_USAGE_THREADS];
+	unsigned int i, started = 0, tested = 0;
+	int ret = 0;
+
+	for (i = 0; i < STACK_USAGE_THREADS; i++) {
+		init_completion(&ready[i]);
+		t[i] = kthread_run(stack_usage_fn, &ready[i], "dstack_usage/%u", i);
+		if (IS_ERR(t[i])) {
+			ret = PTR_ERR(t[i]);
+			break;
+		}
+		get_task_struct(t[i]);
+		started++;
+	}
+	for (i = 0; i < started; i++) {
+		wait_for_completion(&ready[i]);
+		wait_task_inactive(t[i], TASK_INTERRUPTIBLE);
+		if (stack_usage_check(t[i], &ret))
+			tested++;
+	}
+	for (i = 0; i < started; i++) {
+		kthread_stop(t[i]);
+		put_task_struct(t[i]);
+	}
+	if (!ret && !tested) {
+		pr_err("stack_usage: no thread had an unpopulated page\n");
+		ret = -EINVAL;
+	}
+	return ret;
+}
+#else
+static int test_stack_usage(void)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -873,6 +965,7 @@ static const struct {
 #endif
 	{ "preempt", test_preempt },
 	{ "refill", test_refill },
+	{ "stack_usage", test_stack_usage },
 };
 
 static ssize_t run_write(struct file *file, const char __user *ubuf,

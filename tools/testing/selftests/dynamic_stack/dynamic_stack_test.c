@@ -299,6 +299,23 @@ TEST_F_TIMEOUT(dstack, in_kernel_refill, 120)
 	run_in_kernel(_metadata, "refill");
 }
 
+/*
+ * The stack usage that sysrq-t and the hung task report print
+ * (CONFIG_DEBUG_STACK_USAGE) is read from another task's stack: its
+ * unpopulated pages count as unused, are not read and stay unpopulated.
+ */
+TEST_F_TIMEOUT(dstack, in_kernel_stack_usage, 60)
+{
+	ssize_t ret = write_file(DSTACK_DIR "/run", "stack_usage");
+
+	if (ret < 0 && errno == EOPNOTSUPP)
+		SKIP(return, "kernel built without CONFIG_DEBUG_STACK_USAGE");
+	ASSERT_EQ(strlen("stack_usage"), ret) {
+		TH_LOG("run stack_usage: %s (see dmesg, prefix test_dynamic_stack:)",
+		       strerror(errno));
+	}
+}
+
 TEST_F(dstack, deep_grows_status)
 {
 	long long faults = vmstat_read("dynamic_stack_fault");
