@@ -297,7 +297,12 @@ BOCHS_RUN := -t clone3:clone3_shadow_stack -t x86:test_shadow_stack_64
 BOCHS_TIMEOUT ?= 900
 EMU := $(BUILD)/emu/bin/bochs
 
+# A base conf with BOCHS27_BOOTS=no (7.2) SKIPs it: that kernel does not
+# boot under Bochs 2.7, vanilla or patched (README, "Two bases").
 bochs-check: $(IMAGES)
+	@if [ "$(BOCHS27_BOOTS)" = no ]; then \
+		echo "bochs 2.7 tigerlake: SKIP: Linux $(BASE) turns XSAVE off under Bochs 2.7 and dies at boot, vanilla too (README)"; \
+		echo "0 0 1" > $(LOGS)/bochs.log.bochs.counts; exit 0; fi
 	@scripts/run-bochs.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) \
 		--args "$(BOCHS_RUN)" --log $(LOGS)/bochs.log --timeout $(BOCHS_TIMEOUT) >/dev/null || true
 	@scripts/check-bochs.sh $(LOGS)/bochs.log "bochs 2.7 tigerlake" withdrawn
@@ -355,14 +360,14 @@ fred-check: $(IMAGES) emu
 	scripts/run-bochs.sh --bochs $(EMU) --cpu wildcat_lake --append "$(FRED_APPEND)" --kernel $(BZIMAGE) \
 		--initrd $(INITRAMFS) --mode overflow --log $(LOGS)/fred-overflow.log \
 		--timeout 600 >/dev/null || true; \
-	grep -q 'Initialize FRED on CPU0' $(LOGS)/fred-overflow.log || \
+	grep -qaE 'Initialize FRED on CPU0|^KSFT-CPUFLAGS:.* fred([[:space:]]|$$)' $(LOGS)/fred-overflow.log || \
 		{ echo "bochs fred overflow: FAIL: FRED was not initialised"; exit 1; }; \
 	scripts/check-overflow.sh $(LOGS)/fred-overflow.log; \
 	[ -n "$(DSTACK_FRED_OPT_IN)" ] || exit 0; \
 	scripts/run-bochs.sh --bochs $(EMU) --cpu wildcat_lake --append fred=on --kernel $(BZIMAGE) \
 		--initrd $(INITRAMFS) --mode probe --log $(LOGS)/fred-optin.log \
 		--timeout 600 >/dev/null 2>&1 || true; \
-	if tr -d '\r' < $(LOGS)/fred-optin.log | grep -a 'dynamic_stack: disabled (FRED: only with dynamic_stack=on)'; then \
+	if grep -a 'dynamic_stack: disabled (FRED: only with dynamic_stack=on)' $(LOGS)/fred-optin.log | tr -d '\r'; then \
 		echo "bochs fred opt-in: ok"; \
 	else echo "bochs fred opt-in: FAIL: no 'dynamic_stack: disabled (FRED: ...)' in $(LOGS)/fred-optin.log"; exit 1; fi
 

@@ -15,7 +15,7 @@ jobs=${2:-$(nproc)}
 first=${3:-1}
 last=${4:-}
 dir=$(scratch_tree bisect "$BASE_COMMIT")
-obj=$BUILD/bisect/kbuild
+obj=$BUILD/bisect/kbuild$KBUILD_SFX
 commits=$(git -C "$TREE" rev-list --reverse "$BASE_COMMIT..$BRANCH")
 [ -n "$last" ] && commits=$(head -n "$last" <<<"$commits")
 for c in $(tail -n +"$((first > 1 ? first - 1 : 1))" <<<"$commits"); do

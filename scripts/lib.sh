@@ -17,6 +17,9 @@ PATCHES_DIR=patches TOPICS= BASE_SUITE=
 BUILD=${BUILD:-$TOP/build}
 case "$BASE_TARBALL" in /*) ;; *) BASE_TARBALL=$BUILD/$BASE_TARBALL ;; esac
 TREE=${TREE:-$BUILD/$BASE_DIRNAME}
+# Object directories of a base other than 6.12 carry its name (kbuild-7.2),
+# as in the Makefile, so that two bases never share one.
+KBUILD_SFX=$([ "$BASE" = 6.12 ] || echo "-$BASE")
 BRANCH=series
 PATCHES=$TOP/$PATCHES_DIR
 # Top-level kernel paths mirrored in this repository. scripts/, Makefile and
@@ -44,8 +47,9 @@ series_patches() {	# [TOPIC]: that topic's patches only
 patches_stamp() { { cat $(topic_dirs | sed 's|$|/*.patch|') 2>/dev/null || true; } | sha1sum | cut -d' ' -f1; }
 
 # A scratch worktree of $TREE at REV with its own O= directory, laid out as
-# $BUILD/NAME/{linux-source-6.12,kbuild} so that, with ccache's base_dir, its
-# compiles hit the same cache entries as the main build.
+# $BUILD/NAME/{linux-source-6.12,kbuild} (7.2: linux-source-7.2,
+# kbuild-7.2) so that, with ccache's base_dir, its compiles hit the same
+# cache entries as the main build.
 scratch_tree() {	# NAME REV -> prints the worktree path
 	local dir=$BUILD/$1/$BASE_DIRNAME
 	if [ ! -d "$dir" ]; then
@@ -53,6 +57,6 @@ scratch_tree() {	# NAME REV -> prints the worktree path
 		git -C "$TREE" worktree add -q --detach "$dir" "$2" >&2
 	fi
 	git -C "$dir" checkout -q --detach "$2"
-	mkdir -p "$BUILD/$1/kbuild"
+	mkdir -p "$BUILD/$1/kbuild$KBUILD_SFX"
 	echo "$dir"
 }

@@ -93,7 +93,7 @@ run() {
 	shift 3
 	dir=$(scratch_tree "$name" "$rev")
 	tag=$(echo "$opts" | tr -c 'A-Za-z0-9\n' _ | tr '[:upper:]' '[:lower:]')
-	obj=$BUILD/$name/kbuild${tag:+-$tag}
+	obj=$BUILD/$name/kbuild$KBUILD_SFX${tag:+-$tag}
 	log=$obj/sparse.log
 	mkdir -p "$obj"
 	cp "$kbuild/.config" "$obj/.config.new"
