@@ -372,8 +372,12 @@ fred-check: $(IMAGES) emu
 	else echo "bochs fred opt-in: FAIL: no 'dynamic_stack: disabled (FRED: ...)' in $(LOGS)/fred-optin.log"; exit 1; fi
 
 # On 6.12 it also applies and checkpatches the 7.2 topics (no 7.2 build or
-# boot: make check BASE=7.2 runs that pipeline, see README).
-CHECK_72 := $(if $(filter 6.12,$(BASE)),$(MAKE) -s check-apply checkpatch BASE=7.2 &&)
+# boot: make check BASE=7.2 runs that pipeline, see README). Their source
+# comes from Debian sid: if it cannot be fetched (sid has moved on), that
+# part SKIPs and says so; once fetched, it must pass.
+CHECK_72 := $(if $(filter 6.12,$(BASE)),{ if $(MAKE) -s deps BASE=7.2; then \
+	$(MAKE) -s check-apply checkpatch BASE=7.2; else \
+	echo "check: 7.2 topics: SKIP: the 7.2 source could not be fetched (make deps BASE=7.2)"; fi; } &&)
 
 check:
 	@start=$$(date +%s); \

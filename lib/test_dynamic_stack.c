@@ -885,13 +885,13 @@ static bool stack_usage_check(struct task_struct *t, int *ret)
 	after = dynamic_stack_populated(t);
 
 	pr_info("stack_usage: %lu of %lu bytes unused, %u of %u pages populated\n",
-		unused, THREAD_SIZE, before, pages);
+		unused, (unsigned long)THREAD_SIZE, before, pages);
 	if (after != before) {
 		pr_err("stack_usage: reading it populated %u pages\n",
 		       after - before);
 		*ret = -EINVAL;
 	} else if (unused < (unsigned long)(pages - before) * PAGE_SIZE ||
-		   unused >= THREAD_SIZE) {
+		   unused >= (unsigned long)THREAD_SIZE) {
 		pr_err("stack_usage: %lu bytes unused, expected at least the %u unpopulated pages\n",
 		       unused, pages - before);
 		*ret = -EINVAL;
@@ -921,12 +921,15 @@ static int test_stack_usage(void)
 			ret = PTR_ERR(t[i]);
 			break;
 		}
+		/* It stays valid for the checks even if it were to exit */
 		get_task_struct(t[i]);
 		started++;
 	}
 	for (i = 0; i < started; i++) {
 		wait_for_completion(&ready[i]);
-		wait_task_inactive(t[i], TASK_INTERRUPTIBLE);
+		/* Off its CPU, so that its stack stays as it is while read */
+		while (!wait_task_inactive(t[i], TASK_INTERRUPTIBLE))
+			schedule_timeout_uninterruptible(1);
 		if (stack_usage_check(t[i], &ret))
 			tested++;
 	}
