@@ -302,10 +302,10 @@ EMU := $(BUILD)/emu/bin/bochs
 bochs-check: $(IMAGES)
 	@if [ "$(BOCHS27_BOOTS)" = no ]; then \
 		echo "bochs 2.7 tigerlake: SKIP: Linux $(BASE) turns XSAVE off under Bochs 2.7 and dies at boot, vanilla too (README)"; \
-		echo "0 0 1" > $(LOGS)/bochs.log.bochs.counts; exit 0; fi
-	@scripts/run-bochs.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) \
-		--args "$(BOCHS_RUN)" --log $(LOGS)/bochs.log --timeout $(BOCHS_TIMEOUT) >/dev/null || true
-	@scripts/check-bochs.sh $(LOGS)/bochs.log "bochs 2.7 tigerlake" withdrawn
+		echo "0 0 1" > $(LOGS)/bochs.log.bochs.counts; exit 0; fi; \
+	scripts/run-bochs.sh --kernel $(BZIMAGE) --initrd $(INITRAMFS) \
+		--args "$(BOCHS_RUN)" --log $(LOGS)/bochs.log --timeout $(BOCHS_TIMEOUT) >/dev/null || true; \
+	scripts/check-bochs.sh $(LOGS)/bochs.log "bochs 2.7 tigerlake" withdrawn
 
 # Boots where a lost interrupt could not be redelivered (see
 # pf_check_irq_redelivery()): dynamic stacks must stay off, and the boot

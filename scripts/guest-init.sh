@@ -52,17 +52,21 @@ cpuflags() {
 	echo "KSFT-CPUFLAGS:$(sed -n 's/^flags[[:space:]]*://p' /proc/cpuinfo | head -1)"
 }
 
+# Let the console transmit what it still buffers before the power goes
+# (or the kernel panics): a UART that keeps real baud-rate timing (Bochs)
+# is seconds behind. stty re-applying the current settings waits for the
+# output to drain (tcsetattr TCSADRAIN).
+drain() {
+	stty -F /dev/console "$(stty -F /dev/console -g)" 2>/dev/null
+}
+
 finish() {
 	cpuflags
 	echo "KSFT-DMESG-BEGIN"
 	dmesg
 	echo "KSFT-DMESG-END"
 	echo "KSFT-DONE rc=$1"
-	# Let the console transmit what it still buffers before the power
-	# goes: a UART that keeps real baud-rate timing (Bochs) is seconds
-	# behind. stty re-applying the current settings waits for the output
-	# to drain (tcsetattr TCSADRAIN).
-	stty -F /dev/console "$(stty -F /dev/console -g)" 2>/dev/null
+	drain
 	sync
 	poweroff -f
 }
@@ -86,6 +90,7 @@ overflow)
 	# must report it and die, so reaching the next line is a failure.
 	mount -t debugfs none /sys/kernel/debug
 	cpuflags
+	drain
 	echo 1 > /sys/kernel/debug/test_dynamic_stack/overflow
 	finish 1
 	;;
